@@ -1,0 +1,495 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+
+namespace H2.Frames;
+
+/// <summary>
+/// Turns a byte stream into frames, incrementally: feed chunks of any size (one octet at a time
+/// works) and each complete frame is handed to an <see cref="IFrameHandler"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Frames that lie whole in the input are parsed in place, without copying; only a frame split
+/// across calls is buffered. The reader checks the client connection preface when asked, the
+/// frame size limit (SETTINGS_MAX_FRAME_SIZE) as soon as a header arrives, every per-type rule of
+/// RFC 9113 §6, and the header block rules of §4.3: a HEADERS or PUSH_PROMISE frame without
+/// END_HEADERS must be followed by CONTINUATION frames on the same stream and nothing else.
+/// CONTINUATION frames are joined onto the frame they continue, within the bounds
+/// <see cref="MaxContinuationFrames"/> and <see cref="MaxHeaderBlockSize"/>.
+/// </para>
+/// <para>
+/// Connection errors are thrown as <see cref="ProtocolException"/> (or a subtype). After any
+/// exception the reader is finished: later calls throw the same exception again.
+/// </para>
+/// </remarks>
+public sealed class FrameReader
+{
+    /// <summary>The initial SETTINGS_MAX_FRAME_SIZE of RFC 9113 §6.5.2: 16,384.</summary>
+    public const int DefaultMaxFrameSize = 16384;
+
+    /// <summary>The largest SETTINGS_MAX_FRAME_SIZE RFC 9113 §6.5.2 allows: 2^24-1.</summary>
+    public const int MaxAllowedFrameSize = FrameHeader.MaxLength;
+
+    /// <summary>The default bound on CONTINUATION frames per header block: 8.</summary>
+    public const int DefaultMaxContinuationFrames = 8;
+
+    /// <summary>The default bound on the encoded size of one header block: 256 KiB.</summary>
+    public const int DefaultMaxHeaderBlockSize = 256 * 1024;
+
+    private int _maxFrameSize = DefaultMaxFrameSize;
+    private int _maxContinuationFrames = DefaultMaxContinuationFrames;
+    private int _maxHeaderBlockSize = DefaultMaxHeaderBlockSize;
+
+    // How many octets of the client preface are still expected.
+    private int _prefaceRemaining;
+
+    // A frame received in part: its first _partialLength octets, header first.
+    private byte[]? _partial;
+    private int _partialLength;
+
+    // A header block awaiting CONTINUATION frames: the opening frame's fields and the fragments so far.
+    private bool _inHeaderBlock;
+    private FrameType _blockType;
+    private int _blockStreamId;
+    private bool _blockEndStream;
+    private StreamPriority? _blockPriority;
+    private int _blockPromisedStreamId;
+    private int _continuationCount;
+    private byte[]? _block;
+    private int _blockLength;
+
+    private ExceptionDispatchInfo? _failure;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="expectClientPreface">
+    /// Whether the input starts with the client connection preface (RFC 9113 §3.4), as it does for
+    /// a server; it is checked and consumed before the first frame.
+    /// </param>
+    public FrameReader(bool expectClientPreface = false)
+    {
+        _prefaceRemaining = expectClientPreface ? ClientPreface.Length : 0;
+    }
+
+    /// <summary>The client connection preface: <c>PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n</c> (RFC 9113 §3.4).</summary>
+    public static ReadOnlySpan<byte> ClientPreface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>
+    /// The largest payload accepted: our SETTINGS_MAX_FRAME_SIZE once the peer has acknowledged it.
+    /// A longer frame is a FRAME_SIZE_ERROR (RFC 9113 §4.2).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 16,384 to 2^24-1.</exception>
+    public int MaxFrameSize
+    {
+        get => _maxFrameSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, DefaultMaxFrameSize);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxAllowedFrameSize);
+            _maxFrameSize = value;
+        }
+    }
+
+    /// <summary>
+    /// The most CONTINUATION frames one header block may use; more is ENHANCE_YOUR_CALM
+    /// (the CONTINUATION floods of 2024, CVE-2024-27316 and kin).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxContinuationFrames
+    {
+        get => _maxContinuationFrames;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxContinuationFrames = value;
+        }
+    }
+
+    /// <summary>The largest encoded header block, all fragments together; more is ENHANCE_YOUR_CALM.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxHeaderBlockSize
+    {
+        get => _maxHeaderBlockSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxHeaderBlockSize = value;
+        }
+    }
+
+    /// <summary>Whether a header block has begun and awaits CONTINUATION frames.</summary>
+    public bool IsInHeaderBlock => _inHeaderBlock;
+
+    /// <summary>How many octets of an incomplete frame (or preface) are held, waiting for the rest.</summary>
+    public int BufferedLength => _partialLength;
+
+    /// <summary>
+    /// Consumes <paramref name="data"/>, calling <paramref name="handler"/> once for each frame
+    /// completed by it, in order. A trailing partial frame is kept for the next call.
+    /// </summary>
+    /// <param name="data">The next bytes received, of any length.</param>
+    /// <param name="handler">Receives the frames.</param>
+    /// <exception cref="ProtocolException">A connection error; the frames before it were delivered.</exception>
+    public void Read(ReadOnlySpan<byte> data, IFrameHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _failure?.Throw();
+        try
+        {
+            if (_prefaceRemaining > 0)
+            {
+                data = MatchPreface(data);
+            }
+
+            if (_partialLength > 0)
+            {
+                data = CompletePartialFrame(data, handler);
+            }
+
+            while (data.Length >= FrameHeader.Size)
+            {
+                FrameHeader header = FrameHeader.Read(data);
+                CheckHeader(header);
+                int total = FrameHeader.Size + header.Length;
+                if (data.Length < total)
+                {
+                    break;
+                }
+
+                Dispatch(header, data.Slice(FrameHeader.Size, header.Length), handler);
+                data = data[total..];
+            }
+
+            if (!data.IsEmpty)
+            {
+                Append(data);
+            }
+        }
+        catch (Exception e)
+        {
+            _failure = ExceptionDispatchInfo.Capture(e);
+            ReturnBuffers();
+            throw;
+        }
+    }
+
+    private ReadOnlySpan<byte> MatchPreface(ReadOnlySpan<byte> data)
+    {
+        int count = Math.Min(_prefaceRemaining, data.Length);
+        ReadOnlySpan<byte> expected = ClientPreface.Slice(ClientPreface.Length - _prefaceRemaining, count);
+        if (!data[..count].SequenceEqual(expected))
+        {
+            // RFC 9113 §3.4: anything else is a connection error PROTOCOL_ERROR.
+            throw new ProtocolException(ErrorCode.ProtocolError, "Invalid HTTP/2 client connection preface.");
+        }
+
+        _prefaceRemaining -= count;
+        return data[count..];
+    }
+
+    /// <summary>Adds input to the partial frame and delivers it once whole; returns the input left over.</summary>
+    private ReadOnlySpan<byte> CompletePartialFrame(ReadOnlySpan<byte> data, IFrameHandler handler)
+    {
+        if (_partialLength < FrameHeader.Size)
+        {
+            int headerPart = Math.Min(FrameHeader.Size - _partialLength, data.Length);
+            Append(data[..headerPart]);
+            data = data[headerPart..];
+            if (_partialLength < FrameHeader.Size)
+            {
+                return data;
+            }
+        }
+
+        FrameHeader header = FrameHeader.Read(_partial);
+        CheckHeader(header);
+        int total = FrameHeader.Size + header.Length;
+        int payloadPart = Math.Min(total - _partialLength, data.Length);
+        Append(data[..payloadPart]);
+        data = data[payloadPart..];
+        if (_partialLength < total)
+        {
+            return data;
+        }
+
+        byte[] frame = _partial!;
+        _partial = null;
+        _partialLength = 0;
+        try
+        {
+            Dispatch(header, frame.AsSpan(FrameHeader.Size, header.Length), handler);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+
+        return data;
+    }
+
+    /// <summary>Checks what the header alone decides, as soon as the nine octets are in.</summary>
+    private void CheckHeader(in FrameHeader header)
+    {
+        if (header.Length > _maxFrameSize)
+        {
+            // RFC 9113 §4.2: treated as a connection error whatever the frame type.
+            throw new FrameTooLargeException(header.Length, _maxFrameSize);
+        }
+
+        if (_inHeaderBlock)
+        {
+            if (header.Type != FrameType.Continuation || header.StreamId != _blockStreamId)
+            {
+                // RFC 9113 §6.10: a header block must be continued without interruption.
+                throw new ProtocolException(
+                    ErrorCode.ProtocolError,
+                    $"Expected CONTINUATION on stream {_blockStreamId}, got {header.Type} on stream {header.StreamId}.");
+            }
+        }
+        else if (header.Type == FrameType.Continuation)
+        {
+            // RFC 9113 §6.10: CONTINUATION only follows HEADERS, PUSH_PROMISE or CONTINUATION without END_HEADERS.
+            throw new ProtocolException(ErrorCode.ProtocolError, $"CONTINUATION on stream {header.StreamId} outside a header block.");
+        }
+    }
+
+    private void Dispatch(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        int streamId = header.StreamId;
+        switch (header.Type)
+        {
+            case FrameType.Data:
+                handler.OnData(streamId, DataFrame.Parse(header, payload), header.HasFlag(FrameFlags.EndStream), payload.Length);
+                break;
+
+            case FrameType.Headers:
+            {
+                ReadOnlySpan<byte> fragment = HeadersFrame.Parse(header, payload, out StreamPriority? priority);
+                if (header.HasFlag(FrameFlags.EndHeaders))
+                {
+                    CheckBlockSize(fragment.Length);
+                    handler.OnHeaders(streamId, fragment, header.HasFlag(FrameFlags.EndStream), priority);
+                }
+                else
+                {
+                    BeginHeaderBlock(header, fragment, priority, promisedStreamId: 0);
+                }
+
+                break;
+            }
+
+            case FrameType.Priority:
+            {
+                ProtocolException? error = PriorityFrame.Parse(header, payload, out StreamPriority priority);
+                if (error is null)
+                {
+                    handler.OnPriority(streamId, priority);
+                }
+                else
+                {
+                    handler.OnStreamError(error);
+                }
+
+                break;
+            }
+
+            case FrameType.RstStream:
+                handler.OnRstStream(streamId, RstStreamFrame.Parse(header, payload));
+                break;
+
+            case FrameType.Settings:
+                handler.OnSettings(header.HasFlag(FrameFlags.Ack), SettingsFrame.Parse(header, payload));
+                break;
+
+            case FrameType.PushPromise:
+            {
+                ReadOnlySpan<byte> fragment = PushPromiseFrame.Parse(header, payload, out int promisedStreamId);
+                if (header.HasFlag(FrameFlags.EndHeaders))
+                {
+                    CheckBlockSize(fragment.Length);
+                    handler.OnPushPromise(streamId, promisedStreamId, fragment);
+                }
+                else
+                {
+                    BeginHeaderBlock(header, fragment, priority: null, promisedStreamId);
+                }
+
+                break;
+            }
+
+            case FrameType.Ping:
+                handler.OnPing(header.HasFlag(FrameFlags.Ack), PingFrame.Parse(header, payload));
+                break;
+
+            case FrameType.GoAway:
+            {
+                ReadOnlySpan<byte> debugData = GoAwayFrame.Parse(header, payload, out int lastStreamId, out ErrorCode errorCode);
+                handler.OnGoAway(lastStreamId, errorCode, debugData);
+                break;
+            }
+
+            case FrameType.WindowUpdate:
+            {
+                ProtocolException? error = WindowUpdateFrame.Parse(header, payload, out int increment);
+                if (error is null)
+                {
+                    handler.OnWindowUpdate(streamId, increment);
+                }
+                else
+                {
+                    handler.OnStreamError(error);
+                }
+
+                break;
+            }
+
+            case FrameType.Continuation:
+                ContinuationFrame.Validate(header);
+                ContinueHeaderBlock(header, payload, handler);
+                break;
+
+            case FrameType.AltSvc:
+                if (AltSvcFrame.TryParse(payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue))
+                {
+                    handler.OnAltSvc(streamId, origin, fieldValue);
+                }
+                else
+                {
+                    handler.OnUnknownFrame(header, payload);
+                }
+
+                break;
+
+            case FrameType.Origin:
+                // RFC 8336 §2.1: ORIGIN on a stream other than 0 is ignored, not an error.
+                if (streamId == 0 && OriginFrame.TryParse(payload, out List<string> origins))
+                {
+                    handler.OnOrigin(origins);
+                }
+                else
+                {
+                    handler.OnUnknownFrame(header, payload);
+                }
+
+                break;
+
+            case FrameType.PriorityUpdate:
+            {
+                ReadOnlySpan<byte> value = PriorityUpdateFrame.Parse(header, payload, out int prioritizedStreamId);
+                handler.OnPriorityUpdate(prioritizedStreamId, value);
+                break;
+            }
+
+            default:
+                // RFC 9113 §5.5: frames of unknown types are ignored; the handler may still look.
+                handler.OnUnknownFrame(header, payload);
+                break;
+        }
+    }
+
+    private void BeginHeaderBlock(in FrameHeader header, ReadOnlySpan<byte> fragment, StreamPriority? priority, int promisedStreamId)
+    {
+        CheckBlockSize(fragment.Length);
+        _inHeaderBlock = true;
+        _blockType = header.Type;
+        _blockStreamId = header.StreamId;
+        _blockEndStream = header.HasFlag(FrameFlags.EndStream);
+        _blockPriority = priority;
+        _blockPromisedStreamId = promisedStreamId;
+        _continuationCount = 0;
+        _blockLength = 0;
+        AppendToBlock(fragment);
+    }
+
+    private void ContinueHeaderBlock(in FrameHeader header, ReadOnlySpan<byte> fragment, IFrameHandler handler)
+    {
+        if (++_continuationCount > _maxContinuationFrames)
+        {
+            throw new DenialOfServiceException(
+                $"Header block on stream {_blockStreamId} uses more than {_maxContinuationFrames} CONTINUATION frames.");
+        }
+
+        CheckBlockSize(_blockLength + fragment.Length);
+        AppendToBlock(fragment);
+        if (!header.HasFlag(FrameFlags.EndHeaders))
+        {
+            return;
+        }
+
+        _inHeaderBlock = false;
+        byte[]? block = _block;
+        _block = null;
+        try
+        {
+            ReadOnlySpan<byte> whole = block.AsSpan(0, _blockLength);
+            if (_blockType == FrameType.Headers)
+            {
+                handler.OnHeaders(_blockStreamId, whole, _blockEndStream, _blockPriority);
+            }
+            else
+            {
+                handler.OnPushPromise(_blockStreamId, _blockPromisedStreamId, whole);
+            }
+        }
+        finally
+        {
+            if (block is not null)
+            {
+                ArrayPool<byte>.Shared.Return(block);
+            }
+        }
+    }
+
+    private void CheckBlockSize(int size)
+    {
+        if (size > _maxHeaderBlockSize)
+        {
+            throw new DenialOfServiceException($"Header block exceeds {_maxHeaderBlockSize} octets.");
+        }
+    }
+
+    private void AppendToBlock(ReadOnlySpan<byte> fragment)
+    {
+        EnsureCapacity(ref _block, _blockLength, _blockLength + fragment.Length);
+        fragment.CopyTo(_block.AsSpan(_blockLength));
+        _blockLength += fragment.Length;
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        EnsureCapacity(ref _partial, _partialLength, _partialLength + data.Length);
+        data.CopyTo(_partial.AsSpan(_partialLength));
+        _partialLength += data.Length;
+    }
+
+    private static void EnsureCapacity(ref byte[]? buffer, int used, int needed)
+    {
+        if (buffer is not null && buffer.Length >= needed)
+        {
+            return;
+        }
+
+        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 256));
+        if (buffer is not null)
+        {
+            buffer.AsSpan(0, used).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        buffer = bigger;
+    }
+
+    private void ReturnBuffers()
+    {
+        if (_partial is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_partial);
+            _partial = null;
+        }
+
+        if (_block is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_block);
+            _block = null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace H2.Frames;
+
+/// <summary>
+/// A PRIORITY_UPDATE frame (RFC 9218 §7.1): a client sets the priority of a request stream with
+/// the text of an HTTP Priority field, such as <c>u=2, i</c>. Always sent on stream 0.
+/// </summary>
+public sealed class PriorityUpdateFrame : Frame
+{
+    private const int FixedLength = 4;
+
+    /// <summary>Creates a PRIORITY_UPDATE frame.</summary>
+    /// <param name="prioritizedStreamId">The stream whose priority is set, 1 or above.</param>
+    /// <param name="priorityFieldValue">The Priority field value (RFC 9218 §5).</param>
+    public PriorityUpdateFrame(int prioritizedStreamId, string priorityFieldValue)
+        : base(0)
+    {
+        PrioritizedStreamId = RequireStream(prioritizedStreamId, nameof(prioritizedStreamId));
+        PriorityFieldValue = AltSvcFrame.RequireText(priorityFieldValue, nameof(priorityFieldValue));
+    }
+
+    /// <summary>The stream whose priority is set.</summary>
+    public int PrioritizedStreamId { get; }
+
+    /// <summary>The Priority field value.</summary>
+    public string PriorityFieldValue { get; }
+
+    /// <inheritdoc/>
+    public override FrameType Type => FrameType.PriorityUpdate;
+
+    /// <inheritdoc/>
+    public override FrameFlags Flags => FrameFlags.None;
+
+    /// <inheritdoc/>
+    public override int PayloadLength => FixedLength + PriorityFieldValue.Length;
+
+    /// <summary>Writes a PRIORITY_UPDATE frame without creating a <see cref="PriorityUpdateFrame"/>.</summary>
+    /// <param name="destination">Receives the frame.</param>
+    /// <param name="prioritizedStreamId">The stream whose priority is set, 1 or above.</param>
+    /// <param name="priorityFieldValue">The Priority field value as ASCII octets.</param>
+    public static void Write(IBufferWriter<byte> destination, int prioritizedStreamId, ReadOnlySpan<byte> priorityFieldValue)
+    {
+        RequireStream(prioritizedStreamId, nameof(prioritizedStreamId));
+        Span<byte> payload = BeginFrame(destination, FrameType.PriorityUpdate, FrameFlags.None, 0, FixedLength + priorityFieldValue.Length, out int total);
+        BinaryPrimitives.WriteInt32BigEndian(payload, prioritizedStreamId);
+        priorityFieldValue.CopyTo(payload[FixedLength..]);
+        destination.Advance(total);
+    }
+
+    /// <summary>Validates a received PRIORITY_UPDATE frame and returns its field value.</summary>
+    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int prioritizedStreamId)
+    {
+        if (header.StreamId != 0)
+        {
+            // RFC 9218 §7.1.
+            throw new ProtocolException(ErrorCode.ProtocolError, $"PRIORITY_UPDATE frame on stream {header.StreamId}; it belongs on stream 0.");
+        }
+
+        if (payload.Length < FixedLength)
+        {
+            throw new FrameDataMissingException($"PRIORITY_UPDATE frame of {payload.Length} octets; it needs at least 4.");
+        }
+
+        prioritizedStreamId = FrameHeader.ReadStreamId(payload);
+        if (prioritizedStreamId == 0)
+        {
+            throw new ProtocolException(ErrorCode.ProtocolError, "PRIORITY_UPDATE frame prioritizes stream 0.");
+        }
+
+        return payload[FixedLength..];
+    }
+
+    private protected override void WritePayload(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(destination, PrioritizedStreamId);
+        Latin1.GetBytes(PriorityFieldValue, destination[FixedLength..]);
+    }
+}

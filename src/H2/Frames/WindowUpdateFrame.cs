@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace H2.Frames;
+
+/// <summary>A WINDOW_UPDATE frame (RFC 9113 §6.9): flow-control credit for a stream, or for the connection on stream 0.</summary>
+public sealed class WindowUpdateFrame : Frame
+{
+    /// <summary>The largest increment: 2^31-1.</summary>
+    public const int MaxIncrement = int.MaxValue;
+
+    private const int Length = 4;
+
+    /// <summary>Creates a WINDOW_UPDATE frame.</summary>
+    /// <param name="streamId">The stream, or 0 for the connection window.</param>
+    /// <param name="increment">The credit, 1 to 2^31-1.</param>
+    public WindowUpdateFrame(int streamId, int increment)
+        : base(RequireNonNegative(streamId, nameof(streamId)))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(increment, 1);
+        Increment = increment;
+    }
+
+    /// <summary>The credit granted, in octets.</summary>
+    public int Increment { get; }
+
+    /// <inheritdoc/>
+    public override FrameType Type => FrameType.WindowUpdate;
+
+    /// <inheritdoc/>
+    public override FrameFlags Flags => FrameFlags.None;
+
+    /// <inheritdoc/>
+    public override int PayloadLength => Length;
+
+    /// <summary>Writes a WINDOW_UPDATE frame without creating a <see cref="WindowUpdateFrame"/>.</summary>
+    /// <param name="destination">Receives the frame.</param>
+    /// <param name="streamId">The stream, or 0 for the connection.</param>
+    /// <param name="increment">The credit, 1 to 2^31-1.</param>
+    public static void Write(IBufferWriter<byte> destination, int streamId, int increment)
+    {
+        RequireNonNegative(streamId, nameof(streamId));
+        ArgumentOutOfRangeException.ThrowIfLessThan(increment, 1);
+        BinaryPrimitives.WriteInt32BigEndian(BeginFrame(destination, FrameType.WindowUpdate, FrameFlags.None, streamId, Length, out int total), increment);
+        destination.Advance(total);
+    }
+
+    /// <summary>
+    /// Validates a received WINDOW_UPDATE frame and reads its increment. An increment of 0 is a
+    /// PROTOCOL_ERROR (RFC 9113 §6.9): thrown as a connection error on stream 0, returned as a
+    /// stream error otherwise so the caller can weigh it against the stream's state.
+    /// </summary>
+    internal static ProtocolException? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
+    {
+        if (payload.Length != Length)
+        {
+            throw new FrameDataMissingException($"WINDOW_UPDATE frame of {payload.Length} octets; it must be 4.");
+        }
+
+        increment = FrameHeader.ReadStreamId(payload);
+        if (increment != 0)
+        {
+            return null;
+        }
+
+        if (header.StreamId == 0)
+        {
+            throw new ProtocolException(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0 on the connection.");
+        }
+
+        return new ProtocolException(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.", header.StreamId);
+    }
+
+    private protected override void WritePayload(Span<byte> destination) => BinaryPrimitives.WriteInt32BigEndian(destination, Increment);
+}
