@@ -24,11 +24,29 @@ public sealed class HpackDecoder
     // Huffman output up to this size is decoded on the stack; longer strings use a pooled array.
     private const int StackBufferSize = 256;
 
-    private readonly HpackDynamicTable _table = new(DefaultHeaderTableSize);
-    private int _maxAllowedTableSize = DefaultHeaderTableSize;
+    private readonly HpackDynamicTable _table;
+    private int _maxAllowedTableSize;
     private int _maxHeaderListSize = DefaultMaxHeaderListSize;
     private int _maxStringLength = DefaultMaxStringLength;
     private bool _sizeUpdateRequired;
+
+    /// <summary>Creates a decoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
+    public HpackDecoder()
+        : this(DefaultHeaderTableSize)
+    {
+    }
+
+    /// <summary>
+    /// Creates a decoder whose dynamic table starts with a maximum size both sides already agree on,
+    /// without a size update (as in the examples of RFC 7541 Appendix C.5).
+    /// </summary>
+    /// <param name="headerTableSize">The initial maximum size, which is also <see cref="MaxAllowedTableSize"/>.</param>
+    public HpackDecoder(int headerTableSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headerTableSize);
+        _table = new HpackDynamicTable(headerTableSize);
+        _maxAllowedTableSize = headerTableSize;
+    }
 
     /// <summary>
     /// The largest dynamic table the peer's encoder may use: the SETTINGS_HEADER_TABLE_SIZE we

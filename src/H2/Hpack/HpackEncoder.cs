@@ -15,7 +15,9 @@ namespace H2.Hpack;
 /// dynamic table unless the indexing rules below say otherwise.</item>
 /// </list>
 /// <para>
-/// Each string literal is Huffman-coded only when that is shorter than the raw octets.
+/// Each string literal is Huffman-coded only when that is shorter than the raw octets
+/// (see <see cref="HuffmanMode"/>). The rules below are those of <see cref="HpackIndexingPolicy.Default"/>;
+/// <see cref="IndexingPolicy"/> selects others.
 /// </para>
 /// <para>
 /// Sensitive fields: those with <see cref="HeaderField.Sensitive"/> set, every
@@ -41,11 +43,29 @@ public sealed class HpackEncoder
 
     private const int ShortCookieLength = 20;
 
-    private readonly HpackEncoderTable _table = new(DefaultHeaderTableSize);
+    private readonly HpackEncoderTable _table;
     private readonly ArrayBufferWriter<byte> _scratch = new();
-    private int _headerTableSize = DefaultHeaderTableSize;
+    private int _headerTableSize;
     private int _smallestPendingSize;
     private bool _sizeUpdatePending;
+
+    /// <summary>Creates an encoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
+    public HpackEncoder()
+        : this(DefaultHeaderTableSize)
+    {
+    }
+
+    /// <summary>
+    /// Creates an encoder whose dynamic table starts with a maximum size both sides already agree on,
+    /// without a size update (as in the examples of RFC 7541 Appendix C.5).
+    /// </summary>
+    /// <param name="headerTableSize">The initial maximum size.</param>
+    public HpackEncoder(int headerTableSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headerTableSize);
+        _table = new HpackEncoderTable(headerTableSize);
+        _headerTableSize = headerTableSize;
+    }
 
     /// <summary>
     /// The dynamic table size this encoder uses; at most the peer's SETTINGS_HEADER_TABLE_SIZE.
@@ -73,6 +93,12 @@ public sealed class HpackEncoder
             _headerTableSize = value;
         }
     }
+
+    /// <summary>Which fields enter the dynamic table; <see cref="HpackIndexingPolicy.Default"/> unless set.</summary>
+    public HpackIndexingPolicy IndexingPolicy { get; set; }
+
+    /// <summary>When string literals are Huffman-coded; <see cref="HpackHuffmanMode.WhenShorter"/> unless set.</summary>
+    public HpackHuffmanMode HuffmanMode { get; set; }
 
     /// <summary>The number of entries in the dynamic table.</summary>
     public int DynamicTableCount => _table.Count;
@@ -169,11 +195,13 @@ public sealed class HpackEncoder
     {
         string name = field.Name;
         string value = field.Value;
-        Span<byte> span = destination.GetSpan(FieldOverhead + name.Length + value.Length);
+        // Huffman codes are at most 30 bits per octet, so forced Huffman may need up to 4 octets per char.
+        int textBudget = name.Length + value.Length;
+        Span<byte> span = destination.GetSpan(FieldOverhead + (HuffmanMode == HpackHuffmanMode.Always ? 4 * textBudget : textBudget));
         int written;
 
         int staticMatch = HpackStaticTable.Find(name, value);
-        if (IsSensitive(field))
+        if (field.Sensitive || (IndexingPolicy == HpackIndexingPolicy.Default && IsSensitiveByName(field)))
         {
             // Never indexed (RFC 7541 §6.2.3): the name may come from a table, the value never does.
             written = WriteLiteral(0x10, 4, NameIndex(name, staticMatch), name, value, span);
@@ -206,7 +234,7 @@ public sealed class HpackEncoder
         _ => _table.FindName(name),
     };
 
-    private static int WriteLiteral(byte pattern, int prefixBits, int nameIndex, string name, string value, Span<byte> span)
+    private int WriteLiteral(byte pattern, int prefixBits, int nameIndex, string name, string value, Span<byte> span)
     {
         int written = HpackInteger.Write(nameIndex, prefixBits, pattern, span);
         if (nameIndex == 0)
@@ -217,10 +245,11 @@ public sealed class HpackEncoder
         return written + WriteString(value, span[written..]);
     }
 
-    private static int WriteString(string text, Span<byte> span)
+    private int WriteString(string text, Span<byte> span)
     {
-        int huffmanLength = Huffman.GetEncodedLength(text);
-        if (huffmanLength < text.Length)
+        HpackHuffmanMode mode = HuffmanMode;
+        int huffmanLength = mode == HpackHuffmanMode.Never ? int.MaxValue : Huffman.GetEncodedLength(text);
+        if (huffmanLength < text.Length || mode == HpackHuffmanMode.Always)
         {
             int written = HpackInteger.Write(huffmanLength, 7, 0x80, span);
             return written + Huffman.Encode(text, span[written..]);
@@ -232,13 +261,16 @@ public sealed class HpackEncoder
         }
     }
 
-    private static bool IsSensitive(in HeaderField field) =>
-        field.Sensitive
-        || field.Name is "authorization" or "proxy-authorization"
+    private static bool IsSensitiveByName(in HeaderField field) =>
+        field.Name is "authorization" or "proxy-authorization"
         || (field.Name == "cookie" && field.Value.Length < ShortCookieLength);
 
-    private bool ShouldIndex(in HeaderField field) =>
-        field.Size <= _table.MaxSize / 4 * 3
-        && field.Name is not (":path" or "age" or "content-length" or "etag" or "if-modified-since"
-            or "if-none-match" or "location" or "set-cookie");
+    private bool ShouldIndex(in HeaderField field) => IndexingPolicy switch
+    {
+        HpackIndexingPolicy.All => true,
+        HpackIndexingPolicy.None => false,
+        _ => field.Size <= _table.MaxSize / 4 * 3
+            && field.Name is not (":path" or "age" or "content-length" or "etag" or "if-modified-since"
+                or "if-none-match" or "location" or "set-cookie"),
+    };
 }
