@@ -22,7 +22,7 @@ public readonly record struct StreamPriority
         ArgumentOutOfRangeException.ThrowIfLessThan(weight, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(weight, 256);
         DependsOn = dependsOn;
-        _weight = (short)weight;
+        _weightOverDefault = (short)(weight - DefaultWeight);
         Exclusive = exclusive;
     }
 
@@ -32,11 +32,12 @@ public readonly record struct StreamPriority
     /// <summary>The stream this one depends on; 0 for the root.</summary>
     public int DependsOn { get; }
 
-    // Zero only in default(StreamPriority), which stands for the default weight.
-    private readonly short _weight;
+    // Stored relative to the default weight so that default(StreamPriority) means weight 16 and
+    // equals new StreamPriority(0).
+    private readonly short _weightOverDefault;
 
     /// <summary>The weight, 1 to 256 (the wire carries it minus one).</summary>
-    public int Weight => _weight == 0 ? DefaultWeight : _weight;
+    public int Weight => DefaultWeight + _weightOverDefault;
 
     /// <summary>Whether the dependency is exclusive.</summary>
     public bool Exclusive { get; }
