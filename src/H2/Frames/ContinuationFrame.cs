@@ -80,15 +80,5 @@ public sealed class ContinuationFrame : Frame
         }
     }
 
-    /// <summary>Validates a received CONTINUATION frame.</summary>
-    internal static void Validate(in FrameHeader header)
-    {
-        if (header.StreamId == 0)
-        {
-            // RFC 9113 §6.10.
-            throw new ProtocolException(ErrorCode.ProtocolError, "CONTINUATION frame on stream 0.");
-        }
-    }
-
     private protected override void WritePayload(Span<byte> destination) => HeaderBlockFragment.Span.CopyTo(destination);
 }

@@ -343,7 +343,7 @@ public sealed class FrameReader
             }
 
             case FrameType.Continuation:
-                ContinuationFrame.Validate(header);
+                // CheckHeader has matched it to the open header block, whose stream is never 0.
                 ContinueHeaderBlock(header, payload, handler);
                 break;
 

@@ -258,6 +258,10 @@ public class FrameReaderTests
         Assert.Equal((1 << 24) - 1, reader.MaxFrameSize);
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.MaxContinuationFrames = -1);
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.MaxHeaderBlockSize = -1);
+        reader.MaxContinuationFrames = 0;
+        reader.MaxHeaderBlockSize = 0;
+        Assert.Equal(0, reader.MaxContinuationFrames);
+        Assert.Equal(0, reader.MaxHeaderBlockSize);
         Assert.Throws<ArgumentNullException>(() => reader.Read([], null!));
     }
 

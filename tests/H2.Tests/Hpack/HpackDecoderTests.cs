@@ -181,6 +181,19 @@ public class HpackDecoderTests
     }
 
     [Fact]
+    public void Limits_HaveSafeDefaults_AndCanBeChanged()
+    {
+        var decoder = new HpackDecoder();
+        Assert.Equal(HpackDecoder.DefaultMaxHeaderListSize, decoder.MaxHeaderListSize);
+        Assert.Equal(HpackDecoder.DefaultMaxStringLength, decoder.MaxStringLength);
+        Assert.Equal(HpackDecoder.DefaultHeaderTableSize, decoder.MaxAllowedTableSize);
+        decoder.MaxHeaderListSize = 10;
+        decoder.MaxStringLength = 5;
+        Assert.Equal(10, decoder.MaxHeaderListSize);
+        Assert.Equal(5, decoder.MaxStringLength);
+    }
+
+    [Fact]
     public void NegativeLimits_AreRejected()
     {
         var decoder = new HpackDecoder();

@@ -11,6 +11,25 @@ public class HpackEncoderTests
     }
 
     [Fact]
+    public void EveryStaticEntry_IsFoundByNameAndValue()
+    {
+        var encoder = new HpackEncoder { IndexingPolicy = HpackIndexingPolicy.None };
+        var decoder = new HpackDecoder();
+        for (int index = 1; index <= HpackStaticTable.Count; index++)
+        {
+            HeaderField entry = HpackStaticTable.Get(index);
+            Assert.Equal(HpackStaticTable.FindName(entry.Name), HpackStaticTable.Find(entry.Name, "no such value") * -1);
+            byte[] block = encoder.Encode([entry]);
+            if (entry.Name is not ("authorization" or "proxy-authorization" or "cookie"))
+            {
+                Assert.Equal([(byte)(0x80 | index)], block);
+            }
+
+            Assert.Same(entry.Name, Assert.Single(decoder.Decode(block)).Name);
+        }
+    }
+
+    [Fact]
     public void RepeatedField_IsIndexedFromTheDynamicTable()
     {
         var encoder = new HpackEncoder();

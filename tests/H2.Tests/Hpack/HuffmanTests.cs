@@ -47,6 +47,7 @@ public class HuffmanTests
     [Theory]
     [InlineData("ffffffff")] // EOS (30 ones) followed by two bits of padding
     [InlineData("fffffffc")] // EOS bits inside the data
+    [InlineData("07ffffffff")] // '0' (00000) then EOS, which ends in a high nibble
     public void Decode_EndOfStringSymbol_IsRejected(string hex)
     {
         AssertRejected(hex);

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs every test project of H2Sharp with line coverage, on a Debian machine with the .NET SDK.
+# Installs what the tests need when it is missing, then prints per-layer coverage of src/H2
+# and ends with one line: "N passed, N failed" summed over all test projects.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the tests drive as peers, as "command:package" pairs. A missing command is
+# installed; a test that needs a peer fails (never skips) when the peer is absent.
+required_tools=()
+
+missing=()
+for pair in "${required_tools[@]}"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+set +e
+dotnet test H2Sharp.slnx \
+  --logger "trx" \
+  --logger "console;verbosity=minimal" \
+  --results-directory "$results" \
+  --collect "XPlat Code Coverage" \
+  --blame-hang-timeout 10m \
+  -- DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[H2Sharp]*" \
+     DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Format=cobertura
+test_status=$?
+set -e
+
+# Line coverage of src/H2 per folder (layer), merged over every test project's report.
+mapfile -t reports < <(find "$results" -name 'coverage.cobertura.xml' 2>/dev/null)
+if [ ${#reports[@]} -gt 0 ]; then
+  echo
+  echo "Line coverage of src/H2 (reports: ${reports[*]})"
+  awk '
+    FNR == 1 { source = "" }
+    /<source>/ {
+      source = $0; sub(/.*<source>/, "", source); sub(/<\/source>.*/, "", source)
+    }
+    /<class / {
+      match($0, /filename="[^"]*"/); file = substr($0, RSTART + 10, RLENGTH - 11)
+      if (file !~ /^\//) file = source file
+      gsub(/\\/, "/", file)
+    }
+    /<line / && file ~ /src\/H2\// {
+      match($0, /number="[0-9]+"/); line = substr($0, RSTART + 8, RLENGTH - 9)
+      match($0, /hits="[0-9]+"/); hits = substr($0, RSTART + 6, RLENGTH - 7) + 0
+      key = file ":" line
+      if (!(key in seen) || hits > seen[key]) seen[key] = hits
+    }
+    END {
+      for (key in seen) {
+        path = key; sub(/:[0-9]+$/, "", path); sub(/.*src\/H2\//, "", path)
+        layer = (index(path, "/") > 0) ? substr(path, 1, index(path, "/") - 1) : "(root)"
+        total[layer]++; all++
+        if (seen[key] > 0) { covered[layer]++; hit++ }
+      }
+      for (l in total) printf "  %-12s %6.2f%%  (%d of %d lines)\n", l, 100 * covered[l] / total[l], covered[l], total[l]
+      if (all > 0) printf "~ %-12s %6.2f%%  (%d of %d lines)\n", "src/H2", 100 * hit / all, hit, all
+    }' "${reports[@]}" | sort | sed 's/^~/ /' 
+fi
+
+# Sum the outcome counters of every TRX file (one per test project).
+passed=0; failed=0; skipped=0
+while IFS= read -r trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done < <(find "$results" -name '*.trx' 2>/dev/null)
+
+if [ "$skipped" -gt 0 ]; then
+  echo "$skipped tests did not run; no test may skip, so they count as failed."
+  failed=$((failed + skipped))
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+  echo "No test results were found."
+fi
+
+echo "$passed passed, $failed failed"
+[ "$test_status" -eq 0 ] && [ "$failed" -eq 0 ]
