@@ -172,6 +172,27 @@ public sealed class FrameReader
         }
     }
 
+    /// <summary>
+    /// Consumes a possibly multi-segment buffer, as a <c>PipeReader</c> hands it out; the same as
+    /// calling <see cref="Read(ReadOnlySpan{byte}, IFrameHandler)"/> for each segment in turn.
+    /// </summary>
+    /// <param name="data">The next bytes received.</param>
+    /// <param name="handler">Receives the frames.</param>
+    /// <exception cref="ProtocolException">A connection error; the frames before it were delivered.</exception>
+    public void Read(in ReadOnlySequence<byte> data, IFrameHandler handler)
+    {
+        if (data.IsSingleSegment)
+        {
+            Read(data.FirstSpan, handler);
+            return;
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in data)
+        {
+            Read(segment.Span, handler);
+        }
+    }
+
     private ReadOnlySpan<byte> MatchPreface(ReadOnlySpan<byte> data)
     {
         int count = Math.Min(_prefaceRemaining, data.Length);

@@ -9,7 +9,7 @@ namespace H2.Frames;
 /// By the time a method is called the frame has passed every check the frame layer makes
 /// (RFC 9113 §4 and §6: lengths, stream-id rules, padding). Checks that need stream state are
 /// the handler's. If a handler method throws, the exception propagates out of
-/// <see cref="FrameReader.Read"/> and the reader is finished.
+/// <see cref="FrameReader.Read(ReadOnlySpan{byte}, IFrameHandler)"/> and the reader is finished.
 /// </remarks>
 public interface IFrameHandler
 {

@@ -105,6 +105,35 @@ public class FrameReaderTests
     }
 
     [Fact]
+    public void MultiSegmentSequence_GivesTheSameFrames()
+    {
+        byte[] capture = Capture();
+        var first = new Segment(capture.AsMemory(0, 100));
+        Segment last = first.Append(capture.AsMemory(100, 1000)).Append(capture.AsMemory(1100));
+        var sequence = new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+
+        var collector = new FrameCollector();
+        new FrameReader(expectClientPreface: true).Read(sequence, collector);
+        var single = new FrameCollector();
+        new FrameReader(expectClientPreface: true).Read(new ReadOnlySequence<byte>(capture), single);
+        string[] expected = Serialized(Read(capture, reader: new FrameReader(expectClientPreface: true)));
+        Assert.Equal(expected, Serialized(collector));
+        Assert.Equal(expected, Serialized(single));
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
+            Next = next;
+            return next;
+        }
+    }
+
+    [Fact]
     public void Preface_IsCheckedAcrossChunks()
     {
         var reader = new FrameReader(expectClientPreface: true);
