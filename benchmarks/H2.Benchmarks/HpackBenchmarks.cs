@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using H2.Hpack;
+using H2.Tests.Hpack;
 
 namespace H2.Benchmarks;
 
@@ -29,10 +30,10 @@ public class HpackBenchmarks
     ];
 
     /// <summary>Wire octets decoded by one <see cref="DecodeCorpus"/>.</summary>
-    public static long CorpusWireBytes { get; } = Corpus.EncodedStories.Sum(s => s.Cases.Sum(c => (long)c.Wire.Length));
+    public static long CorpusWireBytes { get; } = Corpus.EncodedStories.Sum(s => s.Cases.Sum(c => (long)c.Wire!.Length));
 
     /// <summary>Header fields decoded by one <see cref="DecodeCorpus"/>.</summary>
-    public static long CorpusHeaders { get; } = Corpus.EncodedStories.Sum(s => s.Cases.Sum(c => (long)c.Headers.Length));
+    public static long CorpusHeaders { get; } = Corpus.EncodedStories.Sum(s => s.Cases.Sum(c => (long)c.Headers.Count));
 
     /// <summary>Octets of names and values encoded by one <see cref="EncodeCorpus"/>.</summary>
     public static long RawTextBytes { get; } = Corpus.RawStories.Sum(s => s.Cases.Sum(c => c.Headers.Sum(h => (long)h.Name.Length + h.Value.Length)));
@@ -50,10 +51,10 @@ public class HpackBenchmarks
     public int DecodeCorpus()
     {
         int fields = 0;
-        foreach (Story story in Corpus.EncodedStories)
+        foreach (HpackStory story in Corpus.EncodedStories)
         {
             var decoder = new HpackDecoder();
-            foreach (StoryCase item in story.Cases)
+            foreach (HpackStoryCase item in story.Cases)
             {
                 if (item.HeaderTableSize is int size)
                 {
@@ -74,10 +75,10 @@ public class HpackBenchmarks
     {
         long octets = 0;
         var writer = new System.Buffers.ArrayBufferWriter<byte>(1 << 16);
-        foreach (Story story in Corpus.RawStories)
+        foreach (HpackStory story in Corpus.RawStories)
         {
             var encoder = new HpackEncoder();
-            foreach (StoryCase item in story.Cases)
+            foreach (HpackStoryCase item in story.Cases)
             {
                 writer.ResetWrittenCount();
                 encoder.Encode(item.Headers, writer);
