@@ -37,6 +37,17 @@ dotnet test H2Sharp.slnx \
 test_status=$?
 set -e
 
+# The benchmarks are not test projects: build them and run each body once (smoke mode) so that
+# they cannot rot unnoticed. Full measurements are run by hand (see README).
+smoke_failed=0
+if ! dotnet run -c Release --project benchmarks/H2.Benchmarks -- --smoke > "$results/benchmark-smoke.log" 2>&1; then
+  smoke_failed=1
+  echo "Benchmark smoke run failed:"
+  tail -n 30 "$results/benchmark-smoke.log"
+else
+  echo "Benchmark smoke run: $(grep -c '^smoke ' "$results/benchmark-smoke.log") benchmarks ran."
+fi
+
 # Line coverage of src/H2 per folder (layer), merged over every test project's report.
 mapfile -t reports < <(find "$results" -name 'coverage.cobertura.xml' 2>/dev/null)
 if [ ${#reports[@]} -gt 0 ]; then
@@ -80,6 +91,7 @@ while IFS= read -r trx; do
   skipped=$((skipped + $(value notExecuted)))
 done < <(find "$results" -name '*.trx' 2>/dev/null)
 
+failed=$((failed + smoke_failed))
 if [ "$skipped" -gt 0 ]; then
   echo "$skipped tests did not run; no test may skip, so they count as failed."
   failed=$((failed + skipped))
