@@ -161,7 +161,8 @@ public sealed class FrameReader
 
             if (!data.IsEmpty)
             {
-                Append(data);
+                // Reserve room for the whole frame at once when its header is already here.
+                Append(data, data.Length >= FrameHeader.Size ? FrameHeader.Size + FrameHeader.Read(data).Length : FrameHeader.Size);
             }
         }
         catch (Exception e)
@@ -213,7 +214,7 @@ public sealed class FrameReader
         if (_partialLength < FrameHeader.Size)
         {
             int headerPart = Math.Min(FrameHeader.Size - _partialLength, data.Length);
-            Append(data[..headerPart]);
+            Append(data[..headerPart], FrameHeader.Size);
             data = data[headerPart..];
             if (_partialLength < FrameHeader.Size)
             {
@@ -225,7 +226,7 @@ public sealed class FrameReader
         CheckHeader(header);
         int total = FrameHeader.Size + header.Length;
         int payloadPart = Math.Min(total - _partialLength, data.Length);
-        Append(data[..payloadPart]);
+        Append(data[..payloadPart], total);
         data = data[payloadPart..];
         if (_partialLength < total)
         {
@@ -369,7 +370,9 @@ public sealed class FrameReader
                 break;
 
             case FrameType.AltSvc:
-                if (AltSvcFrame.TryParse(payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue))
+                // RFC 7838 §4: an origin is given on stream 0 and only there; other frames are ignored.
+                if (AltSvcFrame.TryParse(payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
+                    && (streamId == 0) == !origin.IsEmpty)
                 {
                     handler.OnAltSvc(streamId, origin, fieldValue);
                 }
@@ -475,9 +478,9 @@ public sealed class FrameReader
         _blockLength += fragment.Length;
     }
 
-    private void Append(ReadOnlySpan<byte> data)
+    private void Append(ReadOnlySpan<byte> data, int frameLength)
     {
-        EnsureCapacity(ref _partial, _partialLength, _partialLength + data.Length);
+        EnsureCapacity(ref _partial, _partialLength, Math.Max(frameLength, _partialLength + data.Length));
         data.CopyTo(_partial.AsSpan(_partialLength));
         _partialLength += data.Length;
     }

@@ -64,7 +64,7 @@ public interface IFrameHandler
     /// <param name="increment">The credit, 1 to 2^31-1.</param>
     void OnWindowUpdate(int streamId, int increment);
 
-    /// <summary>A well-formed ALTSVC frame (RFC 7838).</summary>
+    /// <summary>A well-formed ALTSVC frame (RFC 7838): with an origin on stream 0, without one on any other stream.</summary>
     /// <param name="streamId">The stream, or 0.</param>
     /// <param name="origin">The origin octets; empty if none was given.</param>
     /// <param name="fieldValue">The Alt-Svc field value octets.</param>
@@ -80,9 +80,9 @@ public interface IFrameHandler
     void OnPriorityUpdate(int prioritizedStreamId, ReadOnlySpan<byte> priorityFieldValue);
 
     /// <summary>
-    /// A frame of a type the reader does not interpret, or an ALTSVC or ORIGIN frame whose payload
-    /// is malformed or (for ORIGIN) that is not on stream 0: RFC 7838 and RFC 8336 have those ignored,
-    /// never treated as errors.
+    /// A frame of a type the reader does not interpret, or an ALTSVC or ORIGIN frame that RFC 7838
+    /// and RFC 8336 say to ignore: a malformed payload, an ORIGIN frame not on stream 0, an ALTSVC
+    /// frame without an origin on stream 0 or with one elsewhere. Never an error.
     /// </summary>
     /// <param name="header">The frame header.</param>
     /// <param name="payload">The raw payload.</param>

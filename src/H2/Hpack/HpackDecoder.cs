@@ -21,14 +21,23 @@ public sealed class HpackDecoder
     /// <summary>The default bound on the encoded length of one string literal: 65,536 octets.</summary>
     public const int DefaultMaxStringLength = 65536;
 
-    // Huffman output up to this size is decoded on the stack; longer strings use a pooled array.
-    private const int StackBufferSize = 256;
+    // The ceiling for MaxStringLength: Huffman output of this much stays far below array limits.
+    private const int MaxStringLengthLimit = 256 * 1024 * 1024;
+
+    // Huffman output up to this size is decoded into a buffer kept by the decoder; longer strings
+    // use a pooled array for the one call.
+    private const int ScratchSize = 4096;
 
     private readonly HpackDynamicTable _table;
     private int _maxAllowedTableSize;
     private int _maxHeaderListSize = DefaultMaxHeaderListSize;
     private int _maxStringLength = DefaultMaxStringLength;
     private bool _sizeUpdateRequired;
+
+    // While a size update is required: the smallest allowed size since the last block, which the
+    // first update must not exceed (RFC 7541 §4.2: the smallest size is signalled first).
+    private int _smallestAllowedSize;
+    private byte[]? _scratch;
 
     /// <summary>Creates a decoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
     public HpackDecoder()
@@ -62,9 +71,14 @@ public sealed class HpackDecoder
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _maxAllowedTableSize = value;
-            if (value < _table.MaxSize)
+            if (_sizeUpdateRequired)
+            {
+                _smallestAllowedSize = Math.Min(_smallestAllowedSize, value);
+            }
+            else if (value < _table.MaxSize)
             {
                 _sizeUpdateRequired = true;
+                _smallestAllowedSize = value;
             }
         }
     }
@@ -84,14 +98,21 @@ public sealed class HpackDecoder
         }
     }
 
-    /// <summary>The largest encoded length a single string literal may declare.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <summary>
+    /// The largest encoded length a single string literal may declare, at most 256 MiB. A longer
+    /// string is skipped undecoded and the block fails with <see cref="HpackErrorKind.HeaderListTooLarge"/>,
+    /// which leaves the compression context intact, as long as this limit is at least the dynamic
+    /// table size (so that such a string could never have entered the table); otherwise the block
+    /// fails with <see cref="HpackErrorKind.StringTooLong"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above 256 MiB.</exception>
     public int MaxStringLength
     {
         get => _maxStringLength;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxStringLengthLimit);
             _maxStringLength = value;
         }
     }
@@ -164,7 +185,17 @@ public sealed class HpackDecoder
             else if ((first & 0x40) != 0)
             {
                 // Literal with incremental indexing (RFC 7541 §6.2.1).
-                field = ReadLiteral(block, ref position, 6, sensitive: false);
+                (string? name, string? value) = ReadLiteral(block, ref position, 6, indexing: true);
+                if (name is null || value is null)
+                {
+                    // Skipped as too long: as an entry it is larger than the table, so it empties it.
+                    _table.Clear();
+                    listSize = long.MaxValue / 2;
+                    seenField = true;
+                    continue;
+                }
+
+                field = new HeaderField(name, value);
                 _table.Add(field);
             }
             else if ((first & 0x20) != 0)
@@ -185,6 +216,13 @@ public sealed class HpackDecoder
                         $"Dynamic table size update to {size} exceeds the allowed {_maxAllowedTableSize}.");
                 }
 
+                if (_sizeUpdateRequired && size > _smallestAllowedSize)
+                {
+                    throw new HpackDecodingException(
+                        HpackErrorKind.TableSizeUpdateMissing,
+                        $"The first size update ({size}) is above the smallest allowed size {_smallestAllowedSize} since the last block.");
+                }
+
                 _table.SetMaxSize(size);
                 _sizeUpdateRequired = false;
                 continue;
@@ -192,7 +230,15 @@ public sealed class HpackDecoder
             else
             {
                 // Literal without indexing (0000) or never indexed (0001) (RFC 7541 §6.2.2, §6.2.3).
-                field = ReadLiteral(block, ref position, 4, sensitive: (first & 0x10) != 0);
+                (string? name, string? value) = ReadLiteral(block, ref position, 4, indexing: false);
+                if (name is null || value is null)
+                {
+                    listSize = long.MaxValue / 2;
+                    seenField = true;
+                    continue;
+                }
+
+                field = new HeaderField(name, value, Sensitive: (first & 0x10) != 0);
             }
 
             seenField = true;
@@ -207,7 +253,9 @@ public sealed class HpackDecoder
         {
             throw new HpackDecodingException(
                 HpackErrorKind.HeaderListTooLarge,
-                $"Decoded header list of {listSize} octets exceeds the limit of {_maxHeaderListSize}.");
+                listSize >= long.MaxValue / 2
+                    ? $"A string literal in the header block exceeds the limit of {_maxStringLength} octets."
+                    : $"Decoded header list of {listSize} octets exceeds the limit of {_maxHeaderListSize}.");
         }
     }
 
@@ -234,15 +282,16 @@ public sealed class HpackDecoder
         return _table[dynamicIndex];
     }
 
-    private HeaderField ReadLiteral(ReadOnlySpan<byte> block, ref int position, int prefixBits, bool sensitive)
+    /// <summary>Reads a literal field; a <see langword="null"/> name or value means a string was too long and skipped.</summary>
+    private (string? Name, string? Value) ReadLiteral(ReadOnlySpan<byte> block, ref int position, int prefixBits, bool indexing)
     {
         int nameIndex = HpackInteger.Read(block, ref position, prefixBits);
-        string name = nameIndex == 0 ? ReadString(block, ref position, isName: true) : GetIndexed(nameIndex).Name;
-        string value = ReadString(block, ref position, isName: false);
-        return new HeaderField(name, value, sensitive);
+        string? name = nameIndex == 0 ? ReadString(block, ref position, isName: true, indexing) : GetIndexed(nameIndex).Name;
+        string? value = ReadString(block, ref position, isName: false, indexing);
+        return (name, value);
     }
 
-    private string ReadString(ReadOnlySpan<byte> block, ref int position, bool isName)
+    private string? ReadString(ReadOnlySpan<byte> block, ref int position, bool isName, bool indexing)
     {
         if (position >= block.Length)
         {
@@ -251,13 +300,6 @@ public sealed class HpackDecoder
 
         bool huffman = (block[position] & 0x80) != 0;
         int length = HpackInteger.Read(block, ref position, 7);
-        if (length > _maxStringLength)
-        {
-            throw new HpackDecodingException(
-                HpackErrorKind.StringTooLong,
-                $"String literal of {length} octets exceeds the limit of {_maxStringLength}.");
-        }
-
         if (length > block.Length - position)
         {
             throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside a string literal.");
@@ -265,27 +307,40 @@ public sealed class HpackDecoder
 
         ReadOnlySpan<byte> encoded = block.Slice(position, length);
         position += length;
+        if (length > _maxStringLength)
+        {
+            // Such a string can be skipped, keeping the context intact, only if it could not have
+            // entered the dynamic table: an entry larger than the table just empties it.
+            if (indexing && _maxStringLength < _table.MaxSize)
+            {
+                throw new HpackDecodingException(
+                    HpackErrorKind.StringTooLong,
+                    $"String literal of {length} octets exceeds the limit of {_maxStringLength}.");
+            }
+
+            return null;
+        }
+
         if (!huffman)
         {
             return ToString(encoded, isName);
         }
 
         int maxDecoded = Huffman.GetMaxDecodedLength(length);
-        byte[]? rented = null;
-        Span<byte> buffer = maxDecoded <= StackBufferSize
-            ? stackalloc byte[StackBufferSize]
-            : (rented = ArrayPool<byte>.Shared.Rent(maxDecoded));
+        if (maxDecoded <= ScratchSize)
+        {
+            _scratch ??= new byte[ScratchSize];
+            return ToString(_scratch.AsSpan(0, Huffman.Decode(encoded, _scratch)), isName);
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(maxDecoded);
         try
         {
-            int decoded = Huffman.Decode(encoded, buffer);
-            return ToString(buffer[..decoded], isName);
+            return ToString(rented.AsSpan(0, Huffman.Decode(encoded, rented)), isName);
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -71,6 +71,9 @@ internal class HpackDynamicTable
         Inserted++;
     }
 
+    /// <summary>Evicts every entry: what adding an entry larger than the table does (RFC 7541 §4.4).</summary>
+    public void Clear() => EvictTo(0);
+
     /// <summary>Changes the maximum size, evicting entries that no longer fit (RFC 7541 §4.3).</summary>
     public void SetMaxSize(int maxSize)
     {

@@ -245,11 +245,13 @@ public class FrameReaderTests
             Raw(FrameType.AltSvc, 0, 0, "0009616263"), // Origin-Len beyond the payload
             Raw(FrameType.Origin, 0, 1, "0001 61"), // ORIGIN on a stream
             Raw(FrameType.Origin, 0, 0, "0005 61"), // entry beyond the payload
-            Raw(FrameType.Origin, 0, 0, "00")); // half a length
+            Raw(FrameType.Origin, 0, 0, "00"), // half a length
+            Raw(FrameType.AltSvc, 0, 0, "0000 6832"), // stream 0 without an origin
+            Raw(FrameType.AltSvc, 0, 3, "0001 78 6832")); // a stream with an origin
         FrameCollector collector = Read(wire);
-        Assert.Equal(5, collector.Frames.Count);
+        Assert.Equal(7, collector.Frames.Count);
         Assert.All(collector.Frames, f => Assert.IsType<UnknownFrame>(f));
-        Assert.Equal([FrameType.AltSvc, FrameType.AltSvc, FrameType.Origin, FrameType.Origin, FrameType.Origin], collector.Frames.Select(f => f.Type));
+        Assert.Equal([FrameType.AltSvc, FrameType.AltSvc, FrameType.Origin, FrameType.Origin, FrameType.Origin, FrameType.AltSvc, FrameType.AltSvc], collector.Frames.Select(f => f.Type));
     }
 
     [Fact]

@@ -143,12 +143,66 @@ public class HpackDecoderTests
     }
 
     [Fact]
-    public void StringLongerThanTheLimit_IsRejected()
+    public void StringLongerThanTheLimit_IsSkipped_AndTheContextStaysIntact()
+    {
+        var decoder = new HpackDecoder { MaxStringLength = 5000 };
+        var encoder = new HpackEncoder();
+        encoder.Encode([("x-kept", "1")]);
+        decoder.Decode(Hex.Bytes("4006782d6b6570740131")); // x-kept: 1, indexed
+
+        // A 6,000-octet value, raw and not indexed: skipped, reported as an oversized list.
+        byte[] block = [0x00, 0x01, (byte)'x', 0x7f, 0xf1, 0x2d, .. new byte[6000]];
+        var error = Assert.Throws<HpackDecodingException>(() => decoder.Decode(block));
+        Assert.Equal(HpackErrorKind.HeaderListTooLarge, error.Kind);
+        Assert.True(error.IsCompressionContextIntact);
+        Assert.Equal([new HeaderField("x-kept", "1")], decoder.Decode(Hex.Bytes("be")));
+
+        // The same with incremental indexing: as an entry it is larger than the table, which empties it.
+        block[0] = 0x40;
+        Assert.Equal(HpackErrorKind.HeaderListTooLarge, Assert.Throws<HpackDecodingException>(() => decoder.Decode(block)).Kind);
+        Assert.Equal(0, decoder.DynamicTableCount);
+    }
+
+    [Fact]
+    public void StringLongerThanALimitBelowTheTableSize_EndsTheContext()
     {
         var decoder = new HpackDecoder { MaxStringLength = 3 };
         Assert.Single(decoder.Decode(Hex.Bytes("0003666f6f03626172")));
-        var error = Assert.Throws<HpackDecodingException>(() => decoder.Decode(Hex.Bytes("0004666f6f6f03626172")));
+        var error = Assert.Throws<HpackDecodingException>(() => decoder.Decode(Hex.Bytes("4004666f6f6f03626172")));
         Assert.Equal(HpackErrorKind.StringTooLong, error.Kind);
+        Assert.False(error.IsCompressionContextIntact);
+
+        // Not indexed, the string could never enter the table: skipped.
+        Assert.Equal(HpackErrorKind.HeaderListTooLarge, Assert.Throws<HpackDecodingException>(() => decoder.Decode(Hex.Bytes("0004666f6f6f03626172"))).Kind);
+    }
+
+    [Fact]
+    public void SizeUpdate_MustSignalTheSmallestAllowedSize()
+    {
+        var decoder = new HpackDecoder();
+        decoder.Decode(Hex.Bytes("4003666f6f03626172"));
+        decoder.MaxAllowedTableSize = 0;
+        decoder.MaxAllowedTableSize = 4096;
+
+        // Only "4096" after the limit dipped to 0: the entry would survive on our side only.
+        var error = Assert.Throws<HpackDecodingException>(() => decoder.Decode(Hex.Bytes("3fe11f82")));
+        Assert.Equal(HpackErrorKind.TableSizeUpdateMissing, error.Kind);
+
+        var fresh = new HpackDecoder();
+        fresh.Decode(Hex.Bytes("4003666f6f03626172"));
+        fresh.MaxAllowedTableSize = 0;
+        fresh.MaxAllowedTableSize = 4096;
+        Assert.Single(fresh.Decode(Hex.Bytes("203fe11f82")));
+        Assert.Equal(0, fresh.DynamicTableCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => fresh.MaxStringLength = (256 * 1024 * 1024) + 1);
+    }
+
+    [Fact]
+    public void LongHuffmanStrings_DecodeThroughAPooledBuffer()
+    {
+        var encoder = new HpackEncoder();
+        string value = new('a', 20000);
+        Assert.Equal(value, Assert.Single(new HpackDecoder().Decode(encoder.Encode([("x-long", value)]))).Value);
     }
 
     [Fact]
