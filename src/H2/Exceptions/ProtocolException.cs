@@ -1,3 +1,5 @@
+using H2.Events;
+
 namespace H2;
 
 /// <summary>
@@ -33,4 +35,10 @@ public class ProtocolException : H2Exception
 
     /// <summary><see langword="true"/> when only one stream is affected (RFC 9113 §5.4.2).</summary>
     public bool IsStreamError => StreamId is not null;
+
+    /// <summary>
+    /// When thrown by <see cref="H2Connection.ReceiveData(ReadOnlySpan{byte})"/>: the events that
+    /// the same call produced before the error, in order, so none is lost. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<Event> Events { get; internal set; } = [];
 }

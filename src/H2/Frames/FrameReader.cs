@@ -43,6 +43,11 @@ public sealed class FrameReader
     // How many octets of the client preface are still expected.
     private int _prefaceRemaining;
 
+    // Whether the first frame must be a SETTINGS frame without ACK (RFC 9113 §3.4), and whether
+    // a frame has been seen yet.
+    private readonly bool _expectSettingsFirst;
+    private bool _frameSeen;
+
     // A frame received in part: its first _partialLength octets, header first.
     private byte[]? _partial;
     private int _partialLength;
@@ -65,9 +70,14 @@ public sealed class FrameReader
     /// Whether the input starts with the client connection preface (RFC 9113 §3.4), as it does for
     /// a server; it is checked and consumed before the first frame.
     /// </param>
-    public FrameReader(bool expectClientPreface = false)
+    /// <param name="expectSettingsFirst">
+    /// Whether the first frame must be a SETTINGS frame without ACK, as each side's connection
+    /// preface requires (RFC 9113 §3.4); anything else is a PROTOCOL_ERROR.
+    /// </param>
+    public FrameReader(bool expectClientPreface = false, bool expectSettingsFirst = false)
     {
         _prefaceRemaining = expectClientPreface ? ClientPreface.Length : 0;
+        _expectSettingsFirst = expectSettingsFirst;
     }
 
     /// <summary>The client connection preface: <c>PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n</c> (RFC 9113 §3.4).</summary>
@@ -257,6 +267,12 @@ public sealed class FrameReader
             throw new FrameTooLargeException(header.Length, _maxFrameSize);
         }
 
+        if (_expectSettingsFirst && !_frameSeen && (header.Type != FrameType.Settings || header.HasFlag(FrameFlags.Ack)))
+        {
+            // RFC 9113 §3.4: the preface ends with a SETTINGS frame, which must come first.
+            throw new ProtocolException(ErrorCode.ProtocolError, $"The first frame must be SETTINGS, not {header.Type}.");
+        }
+
         if (_inHeaderBlock)
         {
             if (header.Type != FrameType.Continuation || header.StreamId != _blockStreamId)
@@ -276,6 +292,7 @@ public sealed class FrameReader
 
     private void Dispatch(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
     {
+        _frameSeen = true;
         int streamId = header.StreamId;
         switch (header.Type)
         {
