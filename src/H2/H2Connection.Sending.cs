@@ -26,6 +26,12 @@ public sealed partial class H2Connection
         ThrowIfClosed();
         H2Stream stream = _streams.TryGetValue(streamId, out H2Stream? existing) ? existing : NewOutboundStream(streamId);
         bool opening = existing is null;
+        if (opening && !_config.ClientSide)
+        {
+            // RFC 9113 §8.4: a server opens streams only by promising them (PushStream).
+            throw new ProtocolException(ErrorCode.ProtocolError, $"A server cannot open stream {streamId} with HEADERS; push it with PushStream.");
+        }
+
         if (stream.State == StreamState.ReservedLocal && _activeOutbound >= RemoteSettings.MaxConcurrentStreams)
         {
             throw new TooManyStreamsException($"Sending the pushed response would exceed the peer's limit of {RemoteSettings.MaxConcurrentStreams} streams.");
@@ -452,6 +458,11 @@ public sealed partial class H2Connection
 
         if (streamId <= _highestOutboundStreamId)
         {
+            if (_closedStreams.ReasonFor(streamId) != StreamCloseReason.Unknown)
+            {
+                throw new StreamClosedException($"Stream {streamId} is closed.", streamId);
+            }
+
             throw new StreamIdTooLowException($"Stream {streamId} is not above the last stream opened, {_highestOutboundStreamId}.", streamId);
         }
 

@@ -1,0 +1,164 @@
+using H2.Events;
+using H2.Frames;
+using H2.Hpack;
+using static H2.Tests.Connection.RawPeer;
+
+namespace H2.Tests.Connection;
+
+public class PushTests
+{
+    private static ConnectionPair PushEnabledPair()
+    {
+        var pair = new ConnectionPair(new H2Configuration { ClientSide = true, EnablePush = true });
+        pair.Client.SendHeaders(1, Get("/index.html"), endStream: true);
+        pair.Exchange();
+        return pair;
+    }
+
+    [Fact]
+    public void ServerPush_ArrivesAsPushedStreamThenResponse()
+    {
+        ConnectionPair pair = PushEnabledPair();
+        int promised = pair.Server.GetNextAvailableStreamId();
+        Assert.Equal(2, promised);
+        pair.Server.PushStream(1, promised, Get("/style.css"));
+        pair.Server.SendHeaders(1, Ok(), endStream: true);
+        pair.Server.SendHeaders(promised, Ok(("content-type", "text/css")));
+        pair.Server.SendData(promised, "body{}"u8, endStream: true);
+        (List<Event> client, _) = pair.Exchange();
+
+        var pushed = Assert.IsType<PushedStreamReceived>(client[0]);
+        Assert.Equal(2, pushed.PushedStreamId);
+        Assert.Equal(1, pushed.ParentStreamId);
+        Assert.Equal(Get("/style.css"), pushed.Headers);
+        Assert.Equal(1, Assert.IsType<ResponseReceived>(client[1]).StreamId);
+        Assert.IsType<StreamEnded>(client[2]);
+        Assert.Equal(2, Assert.IsType<ResponseReceived>(client[3]).StreamId);
+        Assert.Equal("body{}"u8.ToArray(), Assert.IsType<DataReceived>(client[4]).Data.ToArray());
+        Assert.Equal(0, pair.Client.OpenInboundStreams);
+    }
+
+    [Fact]
+    public void PushWhenTheClientDisabledIt_IsRefusedLocally()
+    {
+        var pair = new ConnectionPair();
+        pair.Client.SendHeaders(1, Get(), endStream: true);
+        pair.Exchange();
+        Assert.Throws<UnsupportedFrameException>(() => pair.Server.PushStream(1, 2, Get("/a")));
+    }
+
+    [Fact]
+    public void ClientsCannotPush()
+    {
+        ConnectionPair pair = PushEnabledPair();
+        Assert.Throws<UnsupportedFrameException>(() => pair.Client.PushStream(1, 2, Get("/a")));
+    }
+
+    [Fact]
+    public void PushingAnUnsafeRequest_IsRefused()
+    {
+        ConnectionPair pair = PushEnabledPair();
+        Assert.Throws<ProtocolException>(() => pair.Server.PushStream(1, 2, Post()));
+        Assert.Equal(0, pair.Server.OutboundDataLength);
+    }
+
+    [Fact]
+    public void PushOnAClosedStream_IsRefused()
+    {
+        ConnectionPair pair = PushEnabledPair();
+        pair.Server.SendHeaders(1, Ok(), endStream: true);
+        Assert.Throws<StreamClosedException>(() => pair.Server.PushStream(1, 2, Get("/a")));
+    }
+
+    [Fact]
+    public void PushPromiseToAServer_IsAConnectionError()
+    {
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Get()));
+        ProtocolException error = peer.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/x")), 16384)));
+        Assert.IsType<UnsupportedFrameException>(error);
+    }
+
+    [Fact]
+    public void PushPromiseWhenPushIsDisabled_IsAConnectionError()
+    {
+        RawPeer peer = ForClient();
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/x")), 16384))).ErrorCode);
+    }
+
+    [Fact]
+    public void PromisedRequestThatIsNotSafe_ResetsThePromisedStream()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        Assert.Empty(peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Post()), 16384))));
+        Assert.Equal(ErrorCode.ProtocolError, peer.ResetCode(2));
+    }
+
+    [Fact]
+    public void PromiseOnAStreamWeReset_ResetsThePromisedStreamToo()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Connection.ResetStream(1, ErrorCode.Cancel);
+        peer.Received();
+        Assert.Empty(peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/x")), 16384))));
+        Assert.Equal(ErrorCode.Cancel, peer.ResetCode(2));
+    }
+
+    [Fact]
+    public void PromiseOnAnIdleOrFinishedStream_IsAConnectionError()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/x")), 16384))).ErrorCode);
+
+        RawPeer late = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        late.Connection.SendHeaders(1, Get(), endStream: true);
+        late.Send(late.Headers(1, Ok()));
+        late.Send(Data(1, [], endStream: true));
+        Assert.Equal(ErrorCode.ProtocolError, late.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 1, 2, late.Encoder.Encode(Get("/x")), 16384))).ErrorCode);
+    }
+
+    [Fact]
+    public void PromisedStreamIdsMustRise()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 4, peer.Encoder.Encode(Get("/a")), 16384)));
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/b")), 16384))).ErrorCode);
+    }
+
+    [Fact]
+    public void DataOnAReservedStream_IsAConnectionError()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/a")), 16384)));
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Data(2, [1])).ErrorCode);
+    }
+
+    [Fact]
+    public void PushedStreams_CanBeResetByTheClient()
+    {
+        ConnectionPair pair = PushEnabledPair();
+        pair.Server.PushStream(1, 2, Get("/a"));
+        pair.Exchange();
+        pair.Client.ResetStream(2, ErrorCode.Cancel);
+        var reset = Assert.IsType<StreamReset>(Assert.Single(pair.Exchange().Server));
+        Assert.Equal(2, reset.StreamId);
+        Assert.Throws<StreamClosedException>(() => pair.Server.SendHeaders(2, Ok()));
+    }
+
+    [Fact]
+    public void PushedResponse_CountsAgainstThePeersConcurrencyLimit()
+    {
+        var pair = new ConnectionPair(new H2Configuration { ClientSide = true, EnablePush = true, MaxConcurrentStreams = 1 });
+        pair.Client.SendHeaders(1, Get(), endStream: true);
+        pair.Exchange();
+        pair.Server.PushStream(1, 2, Get("/a"));
+        pair.Server.PushStream(1, 4, Get("/b"));
+        pair.Server.SendHeaders(2, Ok());
+        Assert.Throws<TooManyStreamsException>(() => pair.Server.SendHeaders(4, Ok()));
+    }
+}
