@@ -10,6 +10,11 @@ if (args.Contains("--smoke"))
     foreach (Type type in typeof(HpackBenchmarks).Assembly.GetTypes().Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)))
     {
         object instance = Activator.CreateInstance(type)!;
+        foreach (PropertyInfo parameter in type.GetProperties().Where(p => p.GetCustomAttribute<ParamsAttribute>() is not null))
+        {
+            parameter.SetValue(instance, parameter.GetCustomAttribute<ParamsAttribute>()!.Values[^1]);
+        }
+
         foreach (MethodInfo setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
         {
             setup.Invoke(instance, null);

@@ -62,6 +62,15 @@ public sealed partial class H2Connection
             throw new ProtocolException(ErrorCode.ProtocolError, "An informational (1xx) response cannot end the stream.", streamId);
         }
 
+        // The body must match content-length (RFC 9113 §8.1.1); a response to HEAD, a 204 or a 304 has none.
+        long expectedLength = kind == MessageKind.Trailers || info.IsInformational ? stream.OutboundExpectedLength
+            : kind == MessageKind.Response && (stream.IsHeadRequest || info.Status is 204 or 304) ? 0
+            : info.ContentLength;
+        if (endStream && expectedLength >= 0 && stream.OutboundSentLength != expectedLength)
+        {
+            throw new InvalidBodyLengthException($"The body of {stream.OutboundSentLength} octets does not match content-length {expectedLength}.", streamId);
+        }
+
         EncodeHeaderBlock(headers);
         HeadersFrame.Write(_outbound, streamId, _headerBlock.WrittenSpan, MaxOutboundFrameSize, endStream, priority);
         if (_log is not null)
@@ -78,6 +87,7 @@ public sealed partial class H2Connection
             stream.Origin = info.Scheme is null ? info.Authority : $"{info.Scheme}://{info.Authority}";
         }
 
+        stream.OutboundExpectedLength = expectedLength;
         stream.OutboundPhase = kind switch
         {
             MessageKind.Trailers => HeaderPhase.Trailers,
@@ -104,7 +114,7 @@ public sealed partial class H2Connection
     {
         H2Stream stream = PrepareData(streamId, data.Length, endStream, padLength, out StreamState next, out int flowLength);
         DataFrame.Write(_outbound, streamId, data, endStream, padLength == 0 ? null : padLength);
-        CompleteData(stream, next, flowLength, endStream);
+        CompleteData(stream, next, data.Length, flowLength, endStream);
     }
 
     /// <summary>
@@ -137,7 +147,7 @@ public sealed partial class H2Connection
             _outbound.Advance(padLength);
         }
 
-        CompleteData(stream, next, flowLength, endStream);
+        CompleteData(stream, next, data.Length, flowLength, endStream);
     }
 
     /// <summary>Ends our side of a stream with an empty DATA frame carrying END_STREAM.</summary>
@@ -567,6 +577,13 @@ public sealed partial class H2Connection
             throw new ProtocolException(ErrorCode.ProtocolError, $"Send the final header block on stream {streamId} before data.", streamId);
         }
 
+        long sent = stream.OutboundSentLength + length;
+        if (stream.OutboundExpectedLength >= 0 && (sent > stream.OutboundExpectedLength || (endStream && sent != stream.OutboundExpectedLength)))
+        {
+            throw new InvalidBodyLengthException(
+                $"A body of {sent} octets{(endStream ? "" : " so far")} does not match content-length {stream.OutboundExpectedLength} on stream {streamId}.", streamId);
+        }
+
         flowLength = length + (padLength > 0 ? padLength + 1 : 0);
         if (flowLength > MaxOutboundFrameSize)
         {
@@ -582,8 +599,9 @@ public sealed partial class H2Connection
         return stream;
     }
 
-    private void CompleteData(H2Stream stream, StreamState next, int flowLength, bool endStream)
+    private void CompleteData(H2Stream stream, StreamState next, int length, int flowLength, bool endStream)
     {
+        stream.OutboundSentLength += length;
         stream.OutboundWindow -= flowLength;
         _outboundConnectionWindow -= flowLength;
         if (_log is not null)

@@ -40,6 +40,12 @@ internal sealed class H2Stream
     /// <summary>DATA octets (padding excluded) received in the peer's message.</summary>
     public long InboundReceivedLength { get; set; }
 
+    /// <summary>The content-length our message declared (0 when it can have no content), or -1.</summary>
+    public long OutboundExpectedLength { get; set; } = -1;
+
+    /// <summary>DATA octets (padding excluded) we have sent in our message.</summary>
+    public long OutboundSentLength { get; set; }
+
     /// <summary>Whether the request on this stream is HEAD, so the response has no content (RFC 9110 §9.3.2).</summary>
     public bool IsHeadRequest { get; set; }
 
