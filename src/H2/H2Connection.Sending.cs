@@ -44,12 +44,9 @@ public sealed partial class H2Connection
         }
 
         bool client = _config.ClientSide;
-        MessageKind kind = stream.OutboundPhase switch
-        {
-            HeaderPhase.Final => MessageKind.Trailers,
-            HeaderPhase.Trailers => throw new ProtocolException(ErrorCode.ProtocolError, $"Trailers were already sent on stream {streamId}.", streamId),
-            _ => client ? MessageKind.Request : MessageKind.Response,
-        };
+        // Trailers always end the stream, so after them CheckSend has already refused.
+        MessageKind kind = stream.OutboundPhase == HeaderPhase.Final ? MessageKind.Trailers
+            : client ? MessageKind.Request : MessageKind.Response;
 
         headers = PrepareOutbound(headers, kind, out MessageInfo info);
         if (kind == MessageKind.Trailers && !endStream)
