@@ -9,7 +9,9 @@ namespace H2;
 /// <summary>Receiving: frames from the <see cref="FrameReader"/> become state changes and events.</summary>
 public sealed partial class H2Connection
 {
-    private List<Event> _events = [];
+    // Outside ReceiveData nothing may be added; a shared empty list keeps no events alive.
+    private static readonly List<Event> s_noEvents = [];
+    private List<Event> _events = s_noEvents;
 
     /// <summary>
     /// Hands received bytes to the connection and returns what the peer did, in order. Answers the
@@ -41,6 +43,10 @@ public sealed partial class H2Connection
             FailConnection(error, events);
             throw;
         }
+        finally
+        {
+            _events = s_noEvents;
+        }
 
         return events;
     }
@@ -55,8 +61,9 @@ public sealed partial class H2Connection
             debug[i] = (byte)Math.Min((int)error.Message[i], 0x7f);
         }
 
-        GoAwayFrame.Write(_outbound, _highestInboundStreamId, error.ErrorCode, debug);
-        _goAwaySentLastStreamId = _highestInboundStreamId;
+        int last = LastProcessedStreamId;
+        GoAwayFrame.Write(_outbound, last, error.ErrorCode, debug);
+        _goAwaySentLastStreamId = last;
         _closed = true;
         error.Events = events;
         if (_log is not null)
@@ -151,6 +158,13 @@ public sealed partial class H2Connection
         (StreamState next, StreamOutcome outcome) = StreamStateMachine.Transition(stream.State, StreamInput.RecvHeaders);
         if (!IsAllowed(stream, outcome, "HEADERS"))
         {
+            return;
+        }
+
+        if (stream.State == StreamState.ReservedRemote && _activeInbound >= LocalSettings.Eventual(SettingCode.MaxConcurrentStreams))
+        {
+            // RFC 9113 §5.1.2: a pushed response makes the stream count; refuse it beyond our limit.
+            StreamError(streamId, ErrorCode.RefusedStream, "too many concurrent streams");
             return;
         }
 
@@ -333,6 +347,8 @@ public sealed partial class H2Connection
         StreamEnded? ended = endStream ? EndInboundStream(stream) : null;
         if (endStream && ended is null)
         {
+            // The stream was reset and the data never reaches the application: credit it back here.
+            ReturnConnectionCredit(flowLength);
             return;
         }
 
@@ -502,9 +518,9 @@ public sealed partial class H2Connection
         }
 
         List<HeaderField> fields = DecodeHeaderBlock(block, out string? listError);
-        if (LocalSettings.Eventual(SettingCode.EnablePush) == 0)
+        if (!LocalSettings.EnablePush)
         {
-            // RFC 9113 §6.6: a PUSH_PROMISE after we disabled push is a connection PROTOCOL_ERROR.
+            // RFC 9113 §6.6: a PUSH_PROMISE once our ENABLE_PUSH = 0 is acknowledged is a connection PROTOCOL_ERROR.
             throw new UnsupportedFrameException("PUSH_PROMISE although push is disabled.");
         }
 
@@ -514,6 +530,17 @@ public sealed partial class H2Connection
         }
 
         _highestInboundStreamId = promisedStreamId;
+        if (_streams.TryGetValue(streamId, out H2Stream? associated) && !associated.IsLocal)
+        {
+            // RFC 9113 §6.6: promises are made only on streams the client opened.
+            throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE on pushed stream {streamId}.");
+        }
+
+        string? refusal =
+            LocalSettings.Eventual(SettingCode.EnablePush) == 0 ? "push disabled (not yet acknowledged)"
+            : _goAwaySentLastStreamId is int last && promisedStreamId > last ? "promise after our GOAWAY"
+            : _reservedInbound >= LocalSettings.Eventual(SettingCode.MaxConcurrentStreams) ? "too many reserved streams"
+            : null;
         if (!_streams.TryGetValue(streamId, out H2Stream? parent))
         {
             if (!IsIdle(streamId) && _closedStreams.ReasonFor(streamId) == StreamCloseReason.ResetSent)
@@ -530,6 +557,12 @@ public sealed partial class H2Connection
         if (outcome != StreamOutcome.Allowed)
         {
             throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE on stream {streamId} in state {parent.State}.");
+        }
+
+        if (refusal is not null)
+        {
+            StreamError(promisedStreamId, ErrorCode.RefusedStream, refusal);
+            return;
         }
 
         string? error = HeaderValidator.Validate(fields, MessageKind.PushedRequest, extendedConnectAllowed: false, out MessageInfo info);
@@ -554,7 +587,13 @@ public sealed partial class H2Connection
     {
         if (priority.DependsOn == streamId)
         {
-            // RFC 9113 §5.3.1: a stream cannot depend on itself.
+            // RFC 9113 §5.3.1: a stream cannot depend on itself. RST_STREAM is not allowed on an
+            // idle stream (§6.4), so there the stream error becomes a connection error.
+            if (!_streams.ContainsKey(streamId) && IsIdle(streamId))
+            {
+                throw ConnectionError(ErrorCode.ProtocolError, $"PRIORITY makes idle stream {streamId} depend on itself.");
+            }
+
             StreamError(streamId, ErrorCode.ProtocolError, "stream depends on itself");
             return;
         }

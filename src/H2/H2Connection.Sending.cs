@@ -24,6 +24,11 @@ public sealed partial class H2Connection
     {
         ArgumentNullException.ThrowIfNull(headers);
         ThrowIfClosed();
+        if (priority?.DependsOn == streamId)
+        {
+            throw new ArgumentException("A stream cannot depend on itself (RFC 9113 §5.3.1).", nameof(priority));
+        }
+
         H2Stream stream = _streams.TryGetValue(streamId, out H2Stream? existing) ? existing : NewOutboundStream(streamId);
         bool opening = existing is null;
         if (opening && !_config.ClientSide)
@@ -176,6 +181,12 @@ public sealed partial class H2Connection
         }
 
         H2Stream parent = RequireStream(streamId);
+        if (parent.IsLocal)
+        {
+            // RFC 9113 §6.6: promises are made only on streams the client opened.
+            throw new ProtocolException(ErrorCode.ProtocolError, $"Cannot push on pushed stream {streamId}.", streamId);
+        }
+
         CheckSend(parent, StreamInput.SendPushPromise);
         H2Stream promised = NewOutboundStream(promisedStreamId);
         requestHeaders = PrepareOutbound(requestHeaders, MessageKind.PushedRequest, out MessageInfo info);
@@ -230,7 +241,7 @@ public sealed partial class H2Connection
             return;
         }
 
-        int last = lastStreamId ?? _highestInboundStreamId;
+        int last = lastStreamId ?? LastProcessedStreamId;
         ArgumentOutOfRangeException.ThrowIfNegative(last, nameof(lastStreamId));
         if (_goAwaySentLastStreamId is int previous && last > previous)
         {

@@ -44,6 +44,7 @@ public sealed partial class H2Connection
     private int _highestOutboundStreamId;
     private int _activeInbound;
     private int _activeOutbound;
+    private int _reservedInbound;
     private bool _initiated;
     private int? _goAwaySentLastStreamId;
     private int? _goAwayReceivedLastStreamId;
@@ -135,16 +136,31 @@ public sealed partial class H2Connection
     /// Servers: the <c>HTTP2-Settings</c> header the client sent, applied as the client's settings
     /// (the 101 response acknowledges them). Clients: leave <see langword="null"/>.
     /// </param>
+    /// <param name="requestMethod">
+    /// Servers: the method of the upgraded HTTP/1.1 request, so that the response to a HEAD request
+    /// is checked as one with no content. Clients: ignored.
+    /// </param>
     /// <returns>Clients: the value to send in the <c>HTTP2-Settings</c> header. Servers: <see langword="null"/>.</returns>
     /// <exception cref="ArgumentException">A server got no header, or one that is not base64url SETTINGS.</exception>
     /// <exception cref="InvalidSettingsValueException">The header carries a value the RFC forbids.</exception>
-    public string? InitiateUpgradeConnection(string? settingsHeader = null)
+    /// <exception cref="InvalidOperationException">The connection was already initiated.</exception>
+    public string? InitiateUpgradeConnection(string? settingsHeader = null, string? requestMethod = null)
     {
+        if (_initiated)
+        {
+            throw new InvalidOperationException("The connection has already been initiated.");
+        }
+
         string? header = null;
         if (_config.ClientSide)
         {
             var writer = new ArrayBufferWriter<byte>();
-            SettingsFrame.Write(writer, InitialSettings());
+            Setting[] settings = InitialSettings();
+            SettingsFrame.Write(writer, settings);
+
+            // RFC 7540 §3.2.1: the 101 response acknowledges these settings, so the server may use
+            // them from its first frame; they are in force here at once.
+            ApplyLocalSettings(LocalSettings.Apply(settings));
             header = Convert.ToBase64String(writer.WrittenSpan[FrameHeader.Size..]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             var stream = new H2Stream(1, isLocal: true, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize) { Announced = true, OutboundPhase = HeaderPhase.Final };
             AddStream(stream, StreamInput.UpgradeClient);
@@ -154,7 +170,12 @@ public sealed partial class H2Connection
         {
             ArgumentNullException.ThrowIfNull(settingsHeader);
             ApplyRemoteSettings(DecodeSettingsHeader(settingsHeader));
-            var stream = new H2Stream(1, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize) { Announced = true, InboundPhase = HeaderPhase.Final };
+            var stream = new H2Stream(1, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize)
+            {
+                Announced = true,
+                InboundPhase = HeaderPhase.Final,
+                IsHeadRequest = requestMethod == "HEAD",
+            };
             AddStream(stream, StreamInput.UpgradeServer);
             _highestInboundStreamId = 1;
         }
@@ -351,6 +372,12 @@ public sealed partial class H2Connection
         throw new NoSuchStreamException($"Stream {streamId} has not been opened.", streamId);
     }
 
+    /// <summary>
+    /// The last stream a GOAWAY of ours names: the highest the peer opened, but never above one
+    /// we already announced (RFC 9113 §6.8: it must not grow), since later streams were refused.
+    /// </summary>
+    private int LastProcessedStreamId => Math.Min(_highestInboundStreamId, _goAwaySentLastStreamId ?? int.MaxValue);
+
     private bool IsLocalStreamId(int streamId) => (streamId & 1) == (_config.ClientSide ? 1 : 0);
 
     /// <summary>Whether a stream the table does not hold is idle (never used) rather than closed.</summary>
@@ -367,6 +394,7 @@ public sealed partial class H2Connection
     private void SetState(H2Stream stream, StreamState next, StreamCloseReason reason = StreamCloseReason.EndStream)
     {
         bool wasActive = stream.CountsAsActive;
+        bool wasReserved = stream.State == StreamState.ReservedRemote;
         stream.State = next;
         int change = (stream.CountsAsActive ? 1 : 0) - (wasActive ? 1 : 0);
         if (stream.IsLocal)
@@ -376,6 +404,7 @@ public sealed partial class H2Connection
         else
         {
             _activeInbound += change;
+            _reservedInbound += (next == StreamState.ReservedRemote ? 1 : 0) - (wasReserved ? 1 : 0);
         }
 
         if (next == StreamState.Closed)

@@ -4,16 +4,22 @@ namespace H2.Connection;
 
 /// <summary>
 /// The bytes a connection has queued for the peer: frames written into pooled chunks, and bodies
-/// the application lent without copying, in order. The caller takes them whole, in part, or chunk
-/// by chunk.
+/// the application lent without copying, in order. The caller takes them whole, in part, or run
+/// by run.
 /// </summary>
+/// <remarks>
+/// Frames are written at the free end of the current chunk; each run of them is a segment that
+/// views part of the chunk, so frames on both sides of a lent body share one chunk. A chunk goes
+/// back to the pool once no segment views it and it is no longer written to.
+/// </remarks>
 internal sealed class OutboundQueue : IBufferWriter<byte>
 {
     private const int ChunkSize = 16 * 1024;
 
-    // Segments from _head on are pending; a pooled segment owns its array and is writable at its end.
+    // Segments from _head on are pending.
     private readonly List<Segment> _segments = [];
     private int _head;
+    private Chunk? _write;
 
     /// <summary>The number of octets queued.</summary>
     public long Length { get; private set; }
@@ -23,21 +29,37 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         int needed = Math.Max(sizeHint, 1);
-        if (_segments.Count > _head && _segments[^1] is { Pooled: byte[] tail } last && tail.Length - last.End >= needed)
+        if (_write is null || _write.Array.Length - _write.Written < needed)
         {
-            return tail.AsMemory(last.End);
+            Retire(_write);
+            byte[] array = ArrayPool<byte>.Shared.Rent(Math.Max(needed, ChunkSize));
+            _write = new Chunk(array);
         }
 
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(Math.Max(needed, ChunkSize));
-        _segments.Add(new Segment(chunk, chunk, 0, 0));
-        return chunk;
+        return _write.Array.AsMemory(_write.Written);
     }
 
     public void Advance(int count)
     {
-        Segment last = _segments[^1];
-        _segments[^1] = last with { End = last.End + count };
+        if (count == 0)
+        {
+            return;
+        }
+
+        Chunk chunk = _write!;
+        int start = chunk.Written;
+        chunk.Written += count;
         Length += count;
+
+        // Extend the last segment when it ends where this run starts in the same chunk.
+        if (_segments.Count > _head && _segments[^1] is { Chunk: not null } last && ReferenceEquals(last.Chunk, chunk) && last.End == start)
+        {
+            _segments[^1] = last with { End = chunk.Written };
+            return;
+        }
+
+        chunk.References++;
+        _segments.Add(new Segment(chunk, chunk.Array, start, chunk.Written));
     }
 
     /// <summary>Queues octets the caller keeps ownership of; they must stay unchanged until taken.</summary>
@@ -51,19 +73,8 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
     }
 
     /// <summary>The first pending run of octets, or empty.</summary>
-    public ReadOnlyMemory<byte> Peek()
-    {
-        for (int i = _head; i < _segments.Count; i++)
-        {
-            Segment segment = _segments[i];
-            if (segment.End > segment.Start)
-            {
-                return segment.Memory[segment.Start..segment.End];
-            }
-        }
-
-        return ReadOnlyMemory<byte>.Empty;
-    }
+    public ReadOnlyMemory<byte> Peek() =>
+        _head < _segments.Count ? _segments[_head].View : ReadOnlyMemory<byte>.Empty;
 
     /// <summary>Drops <paramref name="count"/> octets from the front.</summary>
     public void Consume(long count)
@@ -75,24 +86,29 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
             Segment segment = _segments[_head];
             int take = (int)Math.Min(count, segment.End - segment.Start);
             count -= take;
-            segment = segment with { Start = segment.Start + take };
-            if (segment.Start < segment.End)
+            if (segment.Start + take < segment.End)
             {
-                _segments[_head] = segment;
+                _segments[_head] = segment with { Start = segment.Start + take };
+                break;
             }
-            else if (_head == _segments.Count - 1 && segment.Pooled is not null)
+
+            _segments[_head++] = default;
+            if (segment.Chunk is Chunk chunk && --chunk.References == 0)
             {
-                // The last chunk is emptied: keep it for the next frames rather than renting again.
-                _segments[_head] = segment with { Start = 0, End = 0 };
-            }
-            else
-            {
-                Release(segment);
-                _head++;
+                if (ReferenceEquals(chunk, _write))
+                {
+                    // Nothing left in the chunk we write to: start again at its beginning.
+                    chunk.Written = 0;
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(chunk.Array);
+                }
             }
         }
 
-        if (_head > 0 && _head >= _segments.Count - 1)
+        // Drop consumed entries once they are the larger part of the list, so it never grows with a backlog.
+        if (_head == _segments.Count || (_head > 16 && _head > _segments.Count / 2))
         {
             _segments.RemoveRange(0, _head);
             _head = 0;
@@ -105,8 +121,7 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
         int copied = 0;
         for (int i = _head; i < _segments.Count && copied < destination.Length; i++)
         {
-            Segment segment = _segments[i];
-            ReadOnlySpan<byte> span = segment.Memory.Span[segment.Start..segment.End];
+            ReadOnlySpan<byte> span = _segments[i].View.Span;
             int take = Math.Min(span.Length, destination.Length - copied);
             span[..take].CopyTo(destination[copied..]);
             copied += take;
@@ -127,13 +142,27 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
     /// <summary>Drops everything queued.</summary>
     public void Clear() => Consume(Length);
 
-    private static void Release(Segment segment)
+    /// <summary>Stops writing to a chunk; it returns to the pool now if no segment views it.</summary>
+    private static void Retire(Chunk? chunk)
     {
-        if (segment.Pooled is not null)
+        if (chunk is not null && chunk.References == 0)
         {
-            ArrayPool<byte>.Shared.Return(segment.Pooled);
+            ArrayPool<byte>.Shared.Return(chunk.Array);
         }
     }
 
-    private readonly record struct Segment(byte[]? Pooled, ReadOnlyMemory<byte> Memory, int Start, int End);
+    /// <summary>A pooled array written from its start, and how many pending segments view it.</summary>
+    private sealed class Chunk(byte[] array)
+    {
+        public byte[] Array { get; } = array;
+
+        public int Written { get; set; }
+
+        public int References { get; set; }
+    }
+
+    private readonly record struct Segment(Chunk? Chunk, ReadOnlyMemory<byte> Memory, int Start, int End)
+    {
+        public ReadOnlyMemory<byte> View => Memory[Start..End];
+    }
 }
