@@ -1,0 +1,23 @@
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net.Client;
+
+/// <summary>A stream of the client: the session stream plus the response being awaited on it.</summary>
+internal sealed class ClientStream(H2Session session, int id) : SessionStream(session, id)
+{
+    public TaskCompletionSource<H2ClientResponse> Response { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public List<IReadOnlyList<HeaderField>> Informational { get; } = [];
+
+    /// <summary>Resets the stream when the caller's token fires, for as long as the stream lives.</summary>
+    public CancellationTokenRegistration Cancellation { get; set; }
+
+    public override void Released() => Cancellation.Dispose();
+
+    public override void Abort(ErrorCode code, string reason)
+    {
+        base.Abort(code, reason);
+        Response.TrySetException(new IOException($"Stream {Id} was reset ({code}) before its response: {reason}"));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using H2.Net.Transport;
+
+namespace H2.Net.Client;
+
+/// <summary>
+/// An HTTP/2 client connection: connect once, then send requests concurrently with
+/// <see cref="SendAsync"/>. <c>http://</c> uses prior knowledge (or <c>Upgrade: h2c</c> if asked),
+/// <c>https://</c> uses TLS with ALPN <c>h2</c>.
+/// </summary>
+public sealed class H2Client : IAsyncDisposable
+{
+    private readonly H2ClientSession _session;
+    private readonly string _scheme;
+    private readonly string _authority;
+
+    private H2Client(H2ClientSession session, string scheme, string authority, Task<H2ClientResponse>? upgradeResponse)
+    {
+        _session = session;
+        _scheme = scheme;
+        _authority = authority;
+        UpgradeResponse = upgradeResponse;
+    }
+
+    /// <summary>With <see cref="H2ClientOptions.UseUpgrade"/>: the response to the request that carried the upgrade, on stream 1.</summary>
+    public Task<H2ClientResponse>? UpgradeResponse { get; }
+
+    /// <summary>Responses the server pushes, as they are promised.</summary>
+    public ChannelReader<H2PushedResponse> PushedResponses => _session.Pushes;
+
+    /// <summary>The settings the server announced.</summary>
+    public Settings RemoteSettings => _session.Do(c => c.RemoteSettings);
+
+    /// <summary>Completes when the connection has closed.</summary>
+    public Task Completion => _session.Completion;
+
+    /// <summary>Connects to the server of <paramref name="uri"/> (its scheme, host and port).</summary>
+    /// <param name="uri">An <c>http://</c> or <c>https://</c> address; with the upgrade, its path is requested.</param>
+    /// <param name="options">How to connect.</param>
+    /// <param name="cancellationToken">Stops connecting.</param>
+    /// <returns>The connected client.</returns>
+    /// <exception cref="IOException">The server does not speak HTTP/2 this way.</exception>
+    public static async Task<H2Client> ConnectAsync(Uri uri, H2ClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        options ??= new H2ClientOptions();
+        bool tls = uri.Scheme == Uri.UriSchemeHttps;
+        if (!tls && uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new ArgumentException("Only http:// and https:// are supported.", nameof(uri));
+        }
+
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream transport;
+        try
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port, connecting.Token).ConfigureAwait(false);
+            transport = new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        string authority = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+        try
+        {
+            if (tls)
+            {
+                var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
+                transport = ssl;
+                await ssl.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = uri.IdnHost,
+                        ApplicationProtocols = [SslApplicationProtocol.Http2],
+                        RemoteCertificateValidationCallback = options.ServerCertificateValidation,
+                    },
+                    connecting.Token).ConfigureAwait(false);
+                if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+                {
+                    throw new IOException("The server did not agree to HTTP/2 (ALPN h2).");
+                }
+
+                return Start(transport, "https", authority, options);
+            }
+
+            if (options.UseUpgrade)
+            {
+                return await UpgradeAsync(transport, authority, uri.PathAndQuery, options, connecting.Token).ConfigureAwait(false);
+            }
+
+            return Start(transport, "http", authority, options);
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Starts HTTP/2 with prior knowledge on a stream already connected to a server.</summary>
+    /// <param name="transport">The connection; owned and disposed by the client.</param>
+    /// <param name="scheme">The scheme of requests, http or https.</param>
+    /// <param name="authority">The default authority of requests.</param>
+    /// <param name="options">Connection settings.</param>
+    /// <returns>The client.</returns>
+    public static H2Client Connect(Stream transport, string scheme, string authority, H2ClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return Start(transport, scheme, authority, options ?? new H2ClientOptions());
+    }
+
+    /// <summary>Sends a request; many may be in flight at once (beyond the server's limit they wait for a free stream).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Resets the stream, at any time until it ends (the body included), and stops waiting.</param>
+    /// <returns>The response, once its headers have arrived; its body follows.</returns>
+    /// <exception cref="IOException">The stream was reset or the connection lost.</exception>
+    public Task<H2ClientResponse> SendAsync(H2ClientRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _session.SendAsync(request, _scheme, _authority, cancellationToken);
+    }
+
+    /// <summary>Closes gracefully: GOAWAY, then waits for open streams up to <paramref name="drainTimeout"/>.</summary>
+    /// <param name="drainTimeout">How long to wait for open streams; 10 seconds by default.</param>
+    /// <returns>A task that completes when the connection has closed.</returns>
+    public Task CloseAsync(TimeSpan? drainTimeout = null) => _session.ShutdownAsync(drainTimeout ?? TimeSpan.FromSeconds(10));
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await CloseAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+
+    private static H2Client Start(Stream transport, string scheme, string authority, H2ClientOptions options)
+    {
+        var connection = new H2Connection(options.ConnectionConfiguration());
+        connection.InitiateConnection();
+        var session = new H2ClientSession(transport, connection, options);
+        session.Begin(options.ConnectionWindowSize, upgraded: false);
+        return new H2Client(session, scheme, authority, null);
+    }
+
+    private static async Task<H2Client> UpgradeAsync(Stream transport, string authority, string target, H2ClientOptions options, CancellationToken cancellationToken)
+    {
+        var connection = new H2Connection(options.ConnectionConfiguration());
+        string settings = connection.InitiateUpgradeConnection()!;
+        string request = $"{options.UpgradeMethod} {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: {settings}\r\n\r\n";
+        await transport.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
+        await transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // Read the HTTP/1.1 response head; anything after it is already HTTP/2.
+        var head = new List<byte>();
+        var one = new byte[4096];
+        int end;
+        while ((end = IndexOfHeadEnd(head)) < 0)
+        {
+            int read = await transport.ReadAsync(one, cancellationToken).ConfigureAwait(false);
+            if (read == 0 || head.Count > 16384)
+            {
+                throw new IOException("The server closed the connection during the upgrade.");
+            }
+
+            head.AddRange(one.AsSpan(0, read));
+        }
+
+        string statusLine = Encoding.Latin1.GetString(head.GetRange(0, end).ToArray()).Split("\r\n")[0];
+        if (!statusLine.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
+        {
+            throw new IOException($"The server refused to upgrade to h2c: {statusLine}");
+        }
+
+        byte[] rest = head.GetRange(end + 4, head.Count - end - 4).ToArray();
+        var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);
+        Task<H2ClientResponse>? first = session.Begin(options.ConnectionWindowSize, upgraded: true);
+        return new H2Client(session, "http", authority, first);
+    }
+
+    private static int IndexOfHeadEnd(List<byte> buffer)
+    {
+        for (int i = 3; i < buffer.Count; i++)
+        {
+            if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r')
+            {
+                return i - 3;
+            }
+        }
+
+        return -1;
+    }
+}

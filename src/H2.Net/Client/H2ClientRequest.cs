@@ -1,0 +1,39 @@
+using H2.Hpack;
+
+namespace H2.Net.Client;
+
+/// <summary>A request for <see cref="H2Client.SendAsync"/>.</summary>
+public sealed class H2ClientRequest
+{
+    /// <summary>Creates a request.</summary>
+    /// <param name="method">The method, such as GET or POST.</param>
+    /// <param name="path">The path and query, starting with '/'.</param>
+    public H2ClientRequest(string method, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Method = method;
+        Path = path;
+    }
+
+    /// <summary>The method.</summary>
+    public string Method { get; }
+
+    /// <summary>The path and query.</summary>
+    public string Path { get; }
+
+    /// <summary>The authority; the connection's by default.</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>More header fields (lowercase names).</summary>
+    public List<HeaderField> Headers { get; } = [];
+
+    /// <summary>A body held in memory.</summary>
+    public ReadOnlyMemory<byte> Content { get; init; }
+
+    /// <summary>A body read from a stream, after <see cref="Content"/>.</summary>
+    public Stream? ContentStream { get; init; }
+
+    /// <summary>Trailer fields, sent after the body.</summary>
+    public List<HeaderField> Trailers { get; } = [];
+}

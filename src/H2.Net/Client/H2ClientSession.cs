@@ -1,0 +1,189 @@
+using System.Threading.Channels;
+using H2.Events;
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net.Client;
+
+/// <summary>The client side of one connection: sends requests and matches responses to them.</summary>
+internal sealed class H2ClientSession : H2Session
+{
+    // Until the server's SETTINGS arrive its stream limit is unknown; RFC 9113 §6.5.2 advises it be
+    // at least 100, so that is what we assume rather than "unlimited".
+    private const int AssumedStreamLimit = 100;
+
+    private readonly Channel<H2PushedResponse> _pushes = Channel.CreateUnbounded<H2PushedResponse>();
+    private bool _serverSettingsReceived;
+
+    public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
+        : base(transport, connection, options.MaxQueuedOutboundBytes)
+    {
+    }
+
+    public ChannelReader<H2PushedResponse> Pushes => _pushes.Reader;
+
+    /// <summary>Starts the loops; with an upgrade, stream 1 awaits the response to the HTTP/1.1 request.</summary>
+    public Task<H2ClientResponse>? Begin(int connectionWindow, bool upgraded)
+    {
+        ClientStream? first = null;
+        lock (Sync)
+        {
+            if (upgraded)
+            {
+                first = new ClientStream(this, 1) { LocalEnded = true };
+                AddStream(first);
+            }
+
+            int extra = connectionWindow - 65535;
+            if (extra > 0)
+            {
+                Connection.IncrementFlowControlWindow(extra);
+            }
+        }
+
+        Start();
+        return first?.Response.Task;
+    }
+
+    public async Task<H2ClientResponse> SendAsync(H2ClientRequest request, string scheme, string authority, CancellationToken cancellationToken)
+    {
+        bool hasBody = !request.Content.IsEmpty || request.ContentStream is not null;
+        bool hasTrailers = request.Trailers.Count > 0;
+        List<HeaderField> headers =
+        [
+            (":method", request.Method),
+            (":scheme", scheme),
+            (":authority", request.Authority ?? authority),
+            (":path", request.Path),
+            .. request.Headers,
+        ];
+        ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, cancellationToken).ConfigureAwait(false);
+
+        // The token resets the stream until it ends, so it also cancels a body being read.
+        CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel));
+        lock (Sync)
+        {
+            if (Streams.ContainsKey(stream.Id))
+            {
+                stream.Cancellation = cancel;
+            }
+            else
+            {
+                cancel.Dispose();
+            }
+        }
+
+        // The body goes up while the response may already be coming down: a server that answers
+        // as it reads (an echo, say) must not wait for a client that reads only after sending.
+        Task upload = hasBody || hasTrailers ? UploadAsync(stream, request, hasTrailers, cancellationToken) : Task.CompletedTask;
+        Task<H2ClientResponse> response = stream.Response.Task;
+        if (await Task.WhenAny(upload, response).ConfigureAwait(false) == upload && upload.IsFaulted)
+        {
+            Reset(stream, ErrorCode.Cancel);
+            await upload.ConfigureAwait(false);
+        }
+
+        _ = upload.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return await stream.Response.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task UploadAsync(ClientStream stream, H2ClientRequest request, bool hasTrailers, CancellationToken cancellationToken)
+    {
+        if (!request.Content.IsEmpty)
+        {
+            await WriteAsync(stream, request.Content, endStream: request.ContentStream is null && !hasTrailers, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.ContentStream is Stream content)
+        {
+            byte[] buffer = new byte[16384];
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await WriteAsync(stream, buffer.AsMemory(0, read), endStream: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!hasTrailers)
+            {
+                await WriteAsync(stream, ReadOnlyMemory<byte>.Empty, endStream: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (hasTrailers)
+        {
+            Do(c =>
+            {
+                c.SendHeaders(stream.Id, request.Trailers, endStream: true);
+                return 0;
+            });
+            lock (Sync)
+            {
+                stream.LocalEnded = true;
+                ReleaseIfDone(stream);
+            }
+        }
+    }
+
+    protected override void OnEvent(Event @event, List<Action> later)
+    {
+        switch (@event)
+        {
+            case InformationalResponseReceived informational when Streams.TryGetValue(informational.StreamId, out SessionStream? stream):
+                ((ClientStream)stream).Informational.Add(informational.Headers);
+                break;
+            case ResponseReceived response when Streams.TryGetValue(response.StreamId, out SessionStream? stream):
+                var client = (ClientStream)stream;
+                client.Response.TrySetResult(new H2ClientResponse(client.Id, response.Headers, client.Body, client.Informational));
+                break;
+            case PushedStreamReceived pushed:
+                var promised = new ClientStream(this, pushed.PushedStreamId) { LocalEnded = true };
+                AddStream(promised);
+                _pushes.Writer.TryWrite(new H2PushedResponse(pushed.PushedStreamId, pushed.ParentStreamId, pushed.Headers, promised.Response.Task));
+                break;
+            case RemoteSettingsChanged:
+                _serverSettingsReceived = true;
+                HandleCommonEvent(@event, later);
+                later.Add(StreamReleased.Pulse);
+                break;
+            default:
+                HandleCommonEvent(@event, later);
+                break;
+        }
+    }
+
+    protected override void OnClosed() => _pushes.Writer.TryComplete();
+
+    /// <summary>Opens a stream with its request headers, waiting while the server's concurrency limit is reached.</summary>
+    private async Task<ClientStream> OpenStreamAsync(List<HeaderField> headers, bool endStream, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task slotFreed = StreamReleased.WaitAsync(cancellationToken);
+            ClientStream? stream = null;
+            lock (Sync)
+            {
+                if (Connection.IsClosed)
+                {
+                    throw new IOException("The HTTP/2 connection is closed.", Failure);
+                }
+
+                uint limit = _serverSettingsReceived ? Connection.RemoteSettings.MaxConcurrentStreams : AssumedStreamLimit;
+                if (Connection.OpenOutboundStreams < limit)
+                {
+                    int id = Connection.GetNextAvailableStreamId();
+                    Connection.SendHeaders(id, headers, endStream);
+                    stream = new ClientStream(this, id) { LocalEnded = endStream };
+                    AddStream(stream);
+                }
+            }
+
+            if (stream is not null)
+            {
+                SignalWriter();
+                return stream;
+            }
+
+            await slotFreed.ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using H2.Frames;
+using H2.Net.Transport;
+
+namespace H2.Net.Server;
+
+/// <summary>
+/// An HTTP/2 server: accepts connections on sockets (cleartext with prior knowledge or
+/// <c>Upgrade: h2c</c>, and TLS with ALPN <c>h2</c>) or on any duplex stream, and calls an
+/// <see cref="H2RequestHandler"/> for each request.
+/// </summary>
+public sealed class H2Server : IAsyncDisposable
+{
+    private static readonly byte[] s_http2Only = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 80\r\n\r\n"
+        + "This server speaks HTTP/2 only: use prior knowledge, Upgrade: h2c, or TLS (h2).\r\n");
+
+    private readonly H2RequestHandler _handler;
+    private readonly H2ServerOptions _options;
+    private readonly List<Socket> _listeners = [];
+    private readonly ConcurrentDictionary<H2ServerSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Creates a server; call <see cref="Listen"/> or <see cref="ListenTls"/>, or hand it streams with <see cref="ServeAsync"/>.</summary>
+    /// <param name="handler">Answers each request.</param>
+    /// <param name="options">Timeouts, limits and per-connection configuration.</param>
+    public H2Server(H2RequestHandler handler, H2ServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handler = handler;
+        _options = options ?? new H2ServerOptions();
+    }
+
+    /// <summary>The number of open HTTP/2 connections.</summary>
+    public int ConnectionCount => _sessions.Count;
+
+    /// <summary>Accepts cleartext connections: HTTP/2 with prior knowledge, or HTTP/1.1 with <c>Upgrade: h2c</c>.</summary>
+    /// <param name="endPoint">The address and port; port 0 picks a free one.</param>
+    /// <returns>The bound end point.</returns>
+    /// <exception cref="SocketException">The address is in use or not available.</exception>
+    public IPEndPoint Listen(IPEndPoint endPoint) => StartListening(endPoint, certificate: null);
+
+    /// <summary>Accepts TLS connections that negotiate HTTP/2 with ALPN <c>h2</c>.</summary>
+    /// <param name="endPoint">The address and port; port 0 picks a free one.</param>
+    /// <param name="certificate">The server certificate, with its private key.</param>
+    /// <returns>The bound end point.</returns>
+    /// <exception cref="SocketException">The address is in use or not available.</exception>
+    public IPEndPoint ListenTls(IPEndPoint endPoint, X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return StartListening(endPoint, certificate);
+    }
+
+    /// <summary>
+    /// Serves one connection on a duplex stream, until it closes. Cleartext streams may start
+    /// with the HTTP/2 preface or an HTTP/1.1 request to upgrade.
+    /// </summary>
+    /// <param name="transport">The connection; disposed when done.</param>
+    /// <param name="isTls">Whether the stream is already TLS with h2 negotiated (requests get scheme https).</param>
+    /// <param name="remoteEndPoint">The client's address, shown to handlers.</param>
+    /// <param name="cancellationToken">Aborts the connection.</param>
+    /// <returns>A task that completes when the connection has closed.</returns>
+    public async Task ServeAsync(Stream transport, bool isTls = false, EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        H2ServerSession? session;
+        try
+        {
+            session = await OpenSessionAsync(transport, isTls, remoteEndPoint, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or TimeoutException)
+        {
+            _options.Log?.Invoke($"connection from {remoteEndPoint} failed before HTTP/2 began: {e.Message}");
+            await transport.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (session is null)
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        _sessions.TryAdd(session, 0);
+        using (linked.Token.Register(() => _ = session.ShutdownAsync(_options.DrainTimeout)))
+        {
+            await session.Completion.ConfigureAwait(false);
+        }
+
+        _sessions.TryRemove(session, out _);
+        if (session.Failure is ProtocolException protocolError)
+        {
+            _options.Log?.Invoke($"connection from {remoteEndPoint} ended with {protocolError.ErrorCode}: {protocolError.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting, sends GOAWAY on every connection, lets open streams finish for up to
+    /// <see cref="H2ServerOptions.DrainTimeout"/>, then closes what is left.
+    /// </summary>
+    /// <returns>A task that completes when every connection has closed.</returns>
+    public async Task StopAsync()
+    {
+        foreach (Socket listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        _listeners.Clear();
+        await Task.WhenAll(_sessions.Keys.Select(s => s.ShutdownAsync(_options.DrainTimeout))).ConfigureAwait(false);
+        _stopping.Cancel();
+        await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private IPEndPoint StartListening(IPEndPoint endPoint, X509Certificate2? certificate)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.Bind(endPoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listeners.Add(listener);
+        _ = AcceptLoopAsync(listener, certificate);
+        return (IPEndPoint)listener.LocalEndPoint!;
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, X509Certificate2? certificate)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            socket.NoDelay = true;
+            Task connection = Task.Run(() => HandleSocketAsync(socket, certificate));
+            _connections.TryAdd(connection, 0);
+            _ = connection.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleSocketAsync(Socket socket, X509Certificate2? certificate)
+    {
+        EndPoint? remote = socket.RemoteEndPoint;
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (certificate is null)
+        {
+            await ServeAsync(stream, isTls: false, remote).ConfigureAwait(false);
+            return;
+        }
+
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            handshake.CancelAfter(_options.HandshakeTimeout);
+            await tls.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = certificate,
+                    ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                },
+                handshake.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            _options.Log?.Invoke($"TLS handshake with {remote} failed: {e.Message}");
+            await tls.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (tls.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
+        {
+            // The client did not offer h2 (RFC 9113 §3.2): answer in HTTP/1.1 and close.
+            await ReplyAndCloseAsync(tls, s_http2Only).ConfigureAwait(false);
+            return;
+        }
+
+        await ServeAsync(tls, isTls: true, remote).ConfigureAwait(false);
+    }
+
+    private async Task<H2ServerSession?> OpenSessionAsync(Stream transport, bool isTls, EndPoint? remote, CancellationToken cancellationToken)
+    {
+        if (isTls)
+        {
+            return H2ServerSession.Start(transport, _handler, _options, remote, tls: true);
+        }
+
+        // Sniff: the HTTP/2 preface, or an HTTP/1.1 request head (RFC 9113 §3.3, RFC 7540 §3.2).
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        handshake.CancelAfter(_options.HandshakeTimeout);
+        byte[] start = new byte[FrameReader.ClientPreface.Length];
+        int have = 0;
+        while (have < start.Length)
+        {
+            int read = await transport.ReadAsync(start.AsMemory(have), handshake.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return null;
+            }
+
+            have += read;
+            if (!FrameReader.ClientPreface[..have].SequenceEqual(start.AsSpan(0, have)))
+            {
+                break;
+            }
+        }
+
+        if (have == start.Length && FrameReader.ClientPreface.SequenceEqual(start))
+        {
+            return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, remote, tls: false);
+        }
+
+        Http11Request? request = await Http11Request.ReadAsync(transport, start[..have], handshake.Token).ConfigureAwait(false);
+        if (request is null)
+        {
+            return null;
+        }
+
+        if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !await request.ReadBodyAsync(transport, handshake.Token).ConfigureAwait(false))
+        {
+            await ReplyAndCloseAsync(transport, s_http2Only).ConfigureAwait(false);
+            return null;
+        }
+
+        await transport.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"u8.ToArray(), handshake.Token).ConfigureAwait(false);
+        try
+        {
+            return H2ServerSession.Start(new PrefixedStream(transport, request.Rest), _handler, _options, remote, tls: false, request);
+        }
+        catch (Exception e) when (e is ArgumentException or H2Exception)
+        {
+            _options.Log?.Invoke($"bad HTTP2-Settings from {remote}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static async Task ReplyAndCloseAsync(Stream transport, byte[] reply)
+    {
+        try
+        {
+            await transport.WriteAsync(reply).ConfigureAwait(false);
+            await transport.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+        }
+
+        await transport.DisposeAsync().ConfigureAwait(false);
+    }
+}

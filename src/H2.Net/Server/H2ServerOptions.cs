@@ -1,0 +1,40 @@
+namespace H2.Net.Server;
+
+/// <summary>How an <see cref="H2Server"/> runs its connections.</summary>
+public sealed class H2ServerOptions
+{
+    /// <summary>
+    /// Makes the configuration of each connection; <see cref="H2Configuration.ClientSide"/> must be false.
+    /// By default: up to 100 concurrent streams, 1 MiB stream windows.
+    /// </summary>
+    public Func<H2Configuration> ConnectionConfiguration { get; init; } = static () => new H2Configuration
+    {
+        ClientSide = false,
+        MaxConcurrentStreams = 100,
+        InitialWindowSize = 1 << 20,
+    };
+
+    /// <summary>
+    /// The connection-level receive window opened at start. Large enough for every stream's window
+    /// at once, so a stream whose handler reads slowly holds back only itself. Default 64 MiB.
+    /// </summary>
+    public int ConnectionWindowSize { get; init; } = 64 << 20;
+
+    /// <summary>A connection with no open stream for this long is closed with GOAWAY. Default 2 minutes.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The time a client has to send the HTTP/2 preface (or an HTTP/1.1 request head). Default 10 seconds.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a graceful shutdown waits for open streams before closing connections. Default 10 seconds.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether cleartext connections may start as HTTP/1.1 and switch with <c>Upgrade: h2c</c>. Default true.</summary>
+    public bool AllowHttp11Upgrade { get; init; } = true;
+
+    /// <summary>Queued outbound octets per connection above which response writes wait for the socket. Default 1 MiB.</summary>
+    public long MaxQueuedOutboundBytes { get; init; } = 1 << 20;
+
+    /// <summary>Receives a line for each connection-level problem (TLS failures, protocol errors, handler exceptions).</summary>
+    public Action<string>? Log { get; init; }
+}

@@ -1,0 +1,79 @@
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net.Server;
+
+/// <summary>A request received by an <see cref="H2Server"/>.</summary>
+public sealed class H2ServerRequest
+{
+    internal H2ServerRequest(int streamId, IReadOnlyList<HeaderField> headers, H2BodyStream body)
+    {
+        StreamId = streamId;
+        Headers = headers;
+        Body = body;
+        foreach (HeaderField field in headers)
+        {
+            switch (field.Name)
+            {
+                case ":method":
+                    Method = field.Value;
+                    break;
+                case ":scheme":
+                    Scheme = field.Value;
+                    break;
+                case ":authority":
+                    Authority = field.Value;
+                    break;
+                case ":path":
+                    Path = field.Value;
+                    break;
+                case ":protocol":
+                    Protocol = field.Value;
+                    break;
+                case "host":
+                    Authority ??= field.Value;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The HTTP/2 stream the request arrived on.</summary>
+    public int StreamId { get; }
+
+    /// <summary>The method, such as GET.</summary>
+    public string Method { get; } = string.Empty;
+
+    /// <summary>The scheme, http or https (empty for CONNECT).</summary>
+    public string Scheme { get; } = string.Empty;
+
+    /// <summary>The authority (host and port), from :authority or host.</summary>
+    public string? Authority { get; }
+
+    /// <summary>The path and query (empty for CONNECT).</summary>
+    public string Path { get; } = string.Empty;
+
+    /// <summary>The :protocol of an extended CONNECT (RFC 8441), if any.</summary>
+    public string? Protocol { get; }
+
+    /// <summary>All header fields, pseudo-header fields first.</summary>
+    public IReadOnlyList<HeaderField> Headers { get; }
+
+    /// <summary>The request body; read it to the end to see <see cref="H2BodyStream.Trailers"/>.</summary>
+    public H2BodyStream Body { get; }
+
+    /// <summary>The value of the first field with this name, or <see langword="null"/>.</summary>
+    /// <param name="name">A lowercase field name.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    public string? GetHeader(string name)
+    {
+        foreach (HeaderField field in Headers)
+        {
+            if (string.Equals(field.Name, name, StringComparison.Ordinal))
+            {
+                return field.Value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Globalization;
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net.Server;
+
+/// <summary>
+/// The response to one request. Set <see cref="StatusCode"/> and <see cref="Headers"/>, then write
+/// the body (the headers go out with the first write, or when the handler ends); add
+/// <see cref="Trailers"/> to end with a trailer section. Writes wait while the client's
+/// flow-control window is shut, so memory stays bounded however slowly the client reads.
+/// </summary>
+public sealed class H2ServerResponse
+{
+    private readonly H2ServerSession _session;
+    private readonly ServerStream _stream;
+    private Stream? _body;
+
+    internal H2ServerResponse(H2ServerSession session, ServerStream stream)
+    {
+        _session = session;
+        _stream = stream;
+    }
+
+    /// <summary>The status code; 200 unless set. Fixed once the response has started.</summary>
+    public int StatusCode { get; set; } = 200;
+
+    /// <summary>Header fields to send with the status; fixed once the response has started.</summary>
+    public List<HeaderField> Headers { get; } = [];
+
+    /// <summary>Trailer fields, sent after the body when the response completes.</summary>
+    public List<HeaderField> Trailers { get; } = [];
+
+    /// <summary>Whether the status and headers have been sent.</summary>
+    public bool HasStarted { get; private set; }
+
+    /// <summary>Whether the response has ended (END_STREAM sent, or the stream reset).</summary>
+    public bool IsCompleted { get; private set; }
+
+    /// <summary>Body octets sent so far.</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>The stream the response goes out on.</summary>
+    public int StreamId => _stream.Id;
+
+    /// <summary>The body as a writable stream.</summary>
+    public Stream Body => _body ??= new ResponseBodyStream(this);
+
+    /// <summary>Sends an informational (1xx) response, for example 103 Early Hints, before the final one.</summary>
+    /// <param name="statusCode">100 to 199, not 101.</param>
+    /// <param name="headers">Fields to send with it.</param>
+    /// <returns>A completed task once queued.</returns>
+    /// <exception cref="InvalidOperationException">The final response has started.</exception>
+    public Task SendInformationalAsync(int statusCode, IEnumerable<HeaderField>? headers = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 199);
+        if (HasStarted)
+        {
+            throw new InvalidOperationException("The final response has already started.");
+        }
+
+        List<HeaderField> fields = [(":status", statusCode.ToString(CultureInfo.InvariantCulture)), .. headers ?? []];
+        _session.Do(c =>
+        {
+            c.SendHeaders(_stream.Id, fields);
+            return 0;
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends the status and headers now, without ending the response.</summary>
+    /// <returns>A completed task once queued.</returns>
+    public Task StartAsync()
+    {
+        Start(endStream: false);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes body data, starting the response if needed; waits while flow control or the transport holds it back.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes once the data is queued.</returns>
+    public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (IsCompleted)
+        {
+            throw new InvalidOperationException("The response has completed.");
+        }
+
+        Start(endStream: false);
+        await _session.WriteAsync(_stream, data, endStream: false, cancellationToken).ConfigureAwait(false);
+        BytesSent += data.Length;
+    }
+
+    /// <summary>
+    /// Ends the response: sends the headers if they have not gone yet, then the trailers or an
+    /// empty END_STREAM. Called for the handler when it returns; calling it again does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes once the end is queued.</returns>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsCompleted)
+        {
+            return;
+        }
+
+        if (!HasStarted && Trailers.Count == 0)
+        {
+            Start(endStream: true);
+        }
+        else
+        {
+            Start(endStream: false);
+            if (Trailers.Count > 0)
+            {
+                _session.Do(c =>
+                {
+                    c.SendHeaders(_stream.Id, Trailers, endStream: true);
+                    return 0;
+                });
+                _session.MarkLocalEnded(_stream);
+            }
+            else
+            {
+                await _session.WriteAsync(_stream, ReadOnlyMemory<byte>.Empty, endStream: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        IsCompleted = true;
+    }
+
+    /// <summary>
+    /// Pushes a response the client will want (RFC 9113 §8.4): a GET of <paramref name="path"/> on
+    /// this request's authority. Returns the pushed stream's response to fill in and complete, or
+    /// <see langword="null"/> if the client does not accept pushes.
+    /// </summary>
+    /// <param name="path">The path of the promised request.</param>
+    /// <param name="headers">More request fields of the promised request.</param>
+    /// <returns>The pushed response, or <see langword="null"/>.</returns>
+    public H2ServerResponse? Push(string path, IEnumerable<HeaderField>? headers = null) => _session.Push(_stream, path, headers);
+
+    internal void Abort() => IsCompleted = true;
+
+    private void Start(bool endStream)
+    {
+        if (HasStarted)
+        {
+            return;
+        }
+
+        List<HeaderField> fields = [(":status", StatusCode.ToString(CultureInfo.InvariantCulture)), .. Headers];
+        _session.Do(c =>
+        {
+            c.SendHeaders(_stream.Id, fields, endStream);
+            return 0;
+        });
+        HasStarted = true;
+        if (endStream)
+        {
+            _session.MarkLocalEnded(_stream);
+            IsCompleted = true;
+        }
+    }
+
+    /// <summary>The response body as a write-only stream.</summary>
+    private sealed class ResponseBodyStream(H2ServerResponse response) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            new(response.WriteAsync(buffer, cancellationToken));
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            response.WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => response.WriteAsync(buffer.AsMemory(offset, count)).GetAwaiter().GetResult();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

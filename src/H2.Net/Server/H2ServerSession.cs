@@ -1,0 +1,225 @@
+using System.Net;
+using H2.Events;
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net.Server;
+
+/// <summary>The server side of one connection: turns each request into a call of the handler.</summary>
+internal sealed class H2ServerSession : H2Session
+{
+    private readonly H2RequestHandler _handler;
+    private readonly H2ServerOptions _options;
+    private readonly EndPoint? _remote;
+    private readonly bool _tls;
+    private long _lastActivity = Environment.TickCount64;
+    private bool _settingsReceived;
+
+    private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
+        : base(transport, connection, options.MaxQueuedOutboundBytes)
+    {
+        _handler = handler;
+        _options = options;
+        _remote = remote;
+        _tls = tls;
+    }
+
+    /// <summary>Starts a session on a transport that carries the client preface next.</summary>
+    public static H2ServerSession Start(Stream transport, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls, Http11Request? upgrade = null)
+    {
+        var connection = new H2Connection(options.ConnectionConfiguration());
+        var session = new H2ServerSession(transport, connection, handler, options, remote, tls);
+        lock (session.Sync)
+        {
+            if (upgrade is null)
+            {
+                connection.InitiateConnection();
+            }
+            else
+            {
+                connection.InitiateUpgradeConnection(upgrade.Http2Settings ?? string.Empty, upgrade.Method);
+                var stream = new ServerStream(session, 1) { RemoteEnded = upgrade.Body.Length == 0 };
+                session.AddStream(stream);
+                if (upgrade.Body.Length > 0)
+                {
+                    stream.Body.Enqueue(upgrade.Body, 0, out _);
+                }
+
+                stream.Body.Complete(null);
+                stream.RemoteEnded = true;
+                session.Dispatch(stream, upgrade.ToHttp2Headers(tls));
+            }
+
+            int extra = options.ConnectionWindowSize - 65535;
+            if (extra > 0)
+            {
+                connection.IncrementFlowControlWindow(extra);
+            }
+        }
+
+        session.Start();
+        _ = session.MonitorAsync();
+        return session;
+    }
+
+    /// <summary>Marks our side of a stream ended and forgets the stream if the client's side is too.</summary>
+    public void MarkLocalEnded(SessionStream stream)
+    {
+        lock (Sync)
+        {
+            stream.LocalEnded = true;
+            ReleaseIfDone(stream);
+        }
+    }
+
+    /// <summary>Promises and sets up a pushed response; <see langword="null"/> when the client takes no pushes.</summary>
+    public H2ServerResponse? Push(ServerStream parent, string path, IEnumerable<HeaderField>? headers)
+    {
+        H2ServerRequest request = parent.Context!.Request;
+        ServerStream pushed;
+        lock (Sync)
+        {
+            if (Connection.IsClosed || !Connection.RemoteSettings.EnablePush)
+            {
+                return null;
+            }
+
+            int id = Connection.GetNextAvailableStreamId();
+            List<HeaderField> fields =
+            [
+                (":method", "GET"),
+                (":scheme", request.Scheme),
+                (":authority", request.Authority ?? string.Empty),
+                (":path", path),
+                .. headers ?? [],
+            ];
+            Connection.PushStream(parent.Id, id, fields);
+            pushed = new ServerStream(this, id) { RemoteEnded = true };
+            pushed.Body.Complete(null);
+            AddStream(pushed);
+        }
+
+        SignalWriter();
+        var response = new H2ServerResponse(this, pushed);
+        pushed.Context = new H2RequestContext(request, response, _remote, _tls, pushed.Aborted);
+        return response;
+    }
+
+    protected override void OnEvent(Event @event, List<Action> later)
+    {
+        _lastActivity = Environment.TickCount64;
+        switch (@event)
+        {
+            case RequestReceived request:
+                var stream = new ServerStream(this, request.StreamId);
+                AddStream(stream);
+                if (request.StreamEnded is not null)
+                {
+                    stream.Body.Complete(null);
+                }
+
+                later.Add(() => Dispatch(stream, request.Headers));
+                break;
+            case RemoteSettingsChanged:
+                _settingsReceived = true;
+                HandleCommonEvent(@event, later);
+                break;
+            default:
+                HandleCommonEvent(@event, later);
+                break;
+        }
+    }
+
+    private void Dispatch(ServerStream stream, IReadOnlyList<HeaderField> headers)
+    {
+        var response = new H2ServerResponse(this, stream);
+        var context = new H2RequestContext(new H2ServerRequest(stream.Id, headers, stream.Body), response, _remote, _tls, stream.Aborted);
+        stream.Context = context;
+        _ = Task.Run(() => RunHandlerAsync(stream, context));
+    }
+
+    private async Task RunHandlerAsync(ServerStream stream, H2RequestContext context)
+    {
+        try
+        {
+            await _handler(context).ConfigureAwait(false);
+            await context.Response.CompleteAsync(context.Aborted).ConfigureAwait(false);
+
+            // RFC 9113 §8.1: a complete response may ask the client, with NO_ERROR, to stop sending a body no one reads.
+            bool unread;
+            lock (Sync)
+            {
+                unread = !stream.RemoteEnded && Streams.ContainsKey(stream.Id);
+            }
+
+            if (unread)
+            {
+                Reset(stream, ErrorCode.NoError);
+            }
+        }
+        catch (Exception e) when (stream.Aborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            // The client reset the stream or went away; nothing to answer.
+            context.Response.Abort();
+        }
+        catch (Exception e)
+        {
+            _options.Log?.Invoke($"handler failed on stream {stream.Id}: {e.GetType().Name}: {e.Message}");
+            try
+            {
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = 500;
+                    context.Response.Headers.Clear();
+                    context.Response.Trailers.Clear();
+                    await context.Response.CompleteAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    Reset(stream, ErrorCode.InternalError);
+                }
+            }
+            catch (Exception inner) when (inner is IOException or H2Exception or InvalidOperationException)
+            {
+                Reset(stream, ErrorCode.InternalError);
+            }
+        }
+    }
+
+    /// <summary>Closes the connection when the handshake does not complete in time, or when it has been idle too long.</summary>
+    private async Task MonitorAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        long started = Environment.TickCount64;
+        try
+        {
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !Completion.IsCompleted)
+            {
+                long now = Environment.TickCount64;
+                bool handshakeLate;
+                bool idle;
+                lock (Sync)
+                {
+                    handshakeLate = !_settingsReceived && now - started > _options.HandshakeTimeout.TotalMilliseconds;
+                    idle = _settingsReceived && Streams.Count == 0 && now - _lastActivity > _options.IdleTimeout.TotalMilliseconds;
+                }
+
+                if (handshakeLate)
+                {
+                    _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
+                    Abort();
+                    return;
+                }
+
+                if (idle)
+                {
+                    await ShutdownAsync(_options.DrainTimeout).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}

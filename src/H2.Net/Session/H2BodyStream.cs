@@ -1,0 +1,196 @@
+using H2.Hpack;
+using H2.Net.Session;
+
+namespace H2.Net;
+
+/// <summary>
+/// The body of a received request or response, read as a <see cref="Stream"/>. DATA arrives into
+/// a queue bounded by the stream's flow-control window; as the reader consumes it, the window is
+/// given back to the peer, so a slow reader stalls only its own stream.
+/// </summary>
+public sealed class H2BodyStream : Stream
+{
+    private readonly H2Session _session;
+    private readonly int _streamId;
+    private readonly Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)> _chunks = new();
+    private readonly AsyncSignal _available = new();
+    private int _offset;
+    private bool _completed;
+    private bool _abandoned;
+    private Exception? _error;
+
+    internal H2BodyStream(H2Session session, int streamId)
+    {
+        _session = session;
+        _streamId = streamId;
+    }
+
+    /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
+    public IReadOnlyList<HeaderField>? Trailers { get; private set; }
+
+    /// <summary>Whether the whole body has arrived (END_STREAM), read or not.</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            lock (_session.Sync)
+            {
+                return _completed;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override bool CanRead => true;
+
+    /// <inheritdoc/>
+    public override bool CanSeek => false;
+
+    /// <inheritdoc/>
+    public override bool CanWrite => false;
+
+    /// <inheritdoc/>
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <inheritdoc/>
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            int read = 0;
+            int consumed = 0;
+            lock (_session.Sync)
+            {
+                while (_chunks.Count > 0 && read < buffer.Length)
+                {
+                    (ReadOnlyMemory<byte> data, int flowControlled) = _chunks.Peek();
+                    int take = Math.Min(data.Length - _offset, buffer.Length - read);
+                    data.Span.Slice(_offset, take).CopyTo(buffer.Span[read..]);
+                    read += take;
+                    _offset += take;
+                    if (_offset == data.Length)
+                    {
+                        _chunks.Dequeue();
+                        _offset = 0;
+                        consumed += flowControlled;
+                    }
+                }
+
+                if (read == 0 && consumed == 0)
+                {
+                    if (_error is not null)
+                    {
+                        throw new IOException(_error.Message, _error);
+                    }
+
+                    if (_completed)
+                    {
+                        return 0;
+                    }
+                }
+            }
+
+            if (consumed > 0)
+            {
+                _session.Acknowledge(_streamId, consumed);
+            }
+
+            if (read > 0)
+            {
+                return read;
+            }
+
+            if (consumed == 0)
+            {
+                await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc/>
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Reads the rest of the body into memory.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The remaining octets.</returns>
+    public async Task<byte[]> ReadToEndAsync(CancellationToken cancellationToken = default)
+    {
+        using var memory = new MemoryStream();
+        await CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
+        return memory.ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override void Flush()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <summary>Queues received DATA; called under the session lock.</summary>
+    internal void Enqueue(ReadOnlyMemory<byte> data, int flowControlled, out int returnNow)
+    {
+        returnNow = 0;
+        if (_abandoned)
+        {
+            // Nobody will read it: hand the credit straight back.
+            returnNow = flowControlled;
+            return;
+        }
+
+        _chunks.Enqueue((data, flowControlled));
+        _available.Set();
+    }
+
+    /// <summary>Marks the end of the body; called under the session lock.</summary>
+    internal void Complete(IReadOnlyList<HeaderField>? trailers)
+    {
+        Trailers ??= trailers;
+        _completed = true;
+        _available.Set();
+    }
+
+    /// <summary>Ends the body with an error (reset, lost connection); called under the session lock.</summary>
+    internal void Fail(Exception error)
+    {
+        if (!_completed)
+        {
+            _error ??= error;
+        }
+
+        _available.Set();
+    }
+
+    /// <summary>The reader is gone: drop what is queued and return its credit; called under the session lock.</summary>
+    internal int Abandon()
+    {
+        _abandoned = true;
+        int credit = 0;
+        while (_chunks.Count > 0)
+        {
+            credit += _chunks.Dequeue().FlowControlled;
+        }
+
+        _offset = 0;
+        return credit;
+    }
+}

@@ -1,0 +1,581 @@
+using System.Buffers;
+using H2.Events;
+
+namespace H2.Net.Session;
+
+/// <summary>
+/// Drives one <see cref="H2Connection"/> over a duplex transport: a reader loop feeds received
+/// bytes to the connection and routes its events, a writer loop drains what the connection
+/// queues. The connection is only ever touched under <see cref="Sync"/>, briefly, and never
+/// while user code runs.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source lives as long as the session; its token is observed until the end.")]
+internal abstract class H2Session
+{
+    private const int ReadBufferSize = 64 * 1024;
+    private const int WriteBufferSize = 64 * 1024;
+
+    // Bodies of at least this size are written to the transport straight from the queue.
+    private const int DirectWriteThreshold = 16 * 1024;
+
+    private readonly Stream _transport;
+    private readonly AsyncSignal _writeSignal = new();
+    private readonly AsyncSignal _drained = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _shutdown = new();
+    private bool _readerDone;
+    private bool _closing;
+    private Exception? _failure;
+
+    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater)
+    {
+        _transport = transport;
+        Connection = connection;
+        OutboundHighWater = outboundHighWater;
+    }
+
+    /// <summary>Guards <see cref="Connection"/> and all stream state.</summary>
+    public object Sync { get; } = new();
+
+    public H2Connection Connection { get; }
+
+    /// <summary>Open streams by identifier; guarded by <see cref="Sync"/>.</summary>
+    protected Dictionary<int, SessionStream> Streams { get; } = [];
+
+    /// <summary>Queued outbound octets above which body writers wait for the transport.</summary>
+    protected long OutboundHighWater { get; }
+
+    /// <summary>Completes when both loops have ended and the transport is closed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Why the session ended abnormally, if it did.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>The number of open streams.</summary>
+    public int StreamCount
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return Streams.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts the two loops; the connection must already be initiated.</summary>
+    protected void Start()
+    {
+        Task reader = Task.Run(ReadLoopAsync);
+        Task writer = Task.Run(WriteLoopAsync);
+        _ = FinishAsync(reader, writer);
+    }
+
+    /// <summary>Handles one event under <see cref="Sync"/>; work that runs user code goes into <paramref name="later"/>.</summary>
+    protected abstract void OnEvent(Event @event, List<Action> later);
+
+    /// <summary>Called once, outside the lock, when the transport has closed.</summary>
+    protected virtual void OnClosed()
+    {
+    }
+
+    /// <summary>Wakes the writer loop.</summary>
+    public void SignalWriter() => _writeSignal.Set();
+
+    /// <summary>Gives flow-control credit back for body octets the application has consumed.</summary>
+    public void Acknowledge(int streamId, int length)
+    {
+        lock (Sync)
+        {
+            if (!Connection.IsClosed)
+            {
+                Connection.AcknowledgeReceivedData(length, streamId);
+            }
+        }
+
+        SignalWriter();
+    }
+
+    /// <summary>
+    /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
+    /// shut and for the transport when too much is queued.
+    /// </summary>
+    public async Task WriteAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
+        while (true)
+        {
+            bool sent = false;
+            bool done;
+            lock (Sync)
+            {
+                ThrowIfUnusable(stream);
+                int window = Connection.LocalFlowControlWindow(stream.Id);
+                int size = Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), data.Length);
+                if (size > 0 || (data.IsEmpty && endStream))
+                {
+                    bool last = endStream && size == data.Length;
+                    Connection.SendData(stream.Id, data.Span[..size], last);
+                    data = data[size..];
+                    sent = true;
+                    if (last)
+                    {
+                        stream.LocalEnded = true;
+                        ReleaseIfDone(stream);
+                    }
+                }
+
+                done = data.IsEmpty && (!endStream || stream.LocalEnded);
+            }
+
+            if (sent)
+            {
+                SignalWriter();
+            }
+
+            if (done || sent)
+            {
+                // Keep the queue short: wait while the transport is behind.
+                await WaitForTransportAsync(waiting.Token).ConfigureAwait(false);
+                if (done)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
+                await stream.Window.WaitAsync(waiting.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs an action on the connection under the lock, then wakes the writer.</summary>
+    public T Do<T>(Func<H2Connection, T> action)
+    {
+        T result;
+        lock (Sync)
+        {
+            if (Connection.IsClosed)
+            {
+                throw new IOException("The HTTP/2 connection is closed.", _failure);
+            }
+
+            result = action(Connection);
+        }
+
+        SignalWriter();
+        return result;
+    }
+
+    /// <summary>Resets a stream if it is still open, and forgets it.</summary>
+    public void Reset(SessionStream stream, ErrorCode code)
+    {
+        lock (Sync)
+        {
+            if (Streams.Remove(stream.Id))
+            {
+                stream.Released();
+                Released();
+                if (!Connection.IsClosed)
+                {
+                    try
+                    {
+                        Connection.ResetStream(stream.Id, code);
+                    }
+                    catch (H2Exception)
+                    {
+                        // Already closed on the connection: nothing to reset.
+                    }
+                }
+            }
+
+            stream.LocalEnded = stream.RemoteEnded = true;
+            ReturnCredit(stream.Body.Abandon());
+        }
+
+        SignalWriter();
+    }
+
+    /// <summary>
+    /// Starts a graceful shutdown: GOAWAY with NO_ERROR, open streams may finish; after
+    /// <paramref name="drainTimeout"/> the transport is closed regardless.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
+    {
+        lock (Sync)
+        {
+            if (!_closing && !Connection.IsClosed)
+            {
+                Connection.CloseConnection();
+            }
+
+            _closing = true;
+            if (Streams.Count == 0)
+            {
+                _shutdown.CancelAfter(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        SignalWriter();
+        try
+        {
+            await Completion.WaitAsync(drainTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Abort();
+            await Completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the transport at once.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _shutdown.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _writeSignal.Set();
+    }
+
+    /// <summary>Registers a new stream; called under <see cref="Sync"/>.</summary>
+    protected void AddStream(SessionStream stream) => Streams[stream.Id] = stream;
+
+    /// <summary>Pulsed whenever a stream is forgotten, for callers waiting for a free stream slot.</summary>
+    protected AsyncBroadcast StreamReleased { get; } = new();
+
+    /// <summary>Forgets a stream once both sides have ended; called under <see cref="Sync"/>.</summary>
+    protected void ReleaseIfDone(SessionStream stream)
+    {
+        if (stream.LocalEnded && stream.RemoteEnded && Streams.Remove(stream.Id))
+        {
+            stream.Released();
+            Released();
+        }
+    }
+
+    private void Released()
+    {
+        StreamReleased.Pulse();
+        if (_closing && Streams.Count == 0)
+        {
+            // The last stream of a draining connection: close once the GOAWAY and answers are out.
+            _shutdown.CancelAfter(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    /// <summary>Returns flow-control credit for body octets nobody will read; called under <see cref="Sync"/>.</summary>
+    protected void ReturnCredit(int length)
+    {
+        if (length > 0 && !Connection.IsClosed)
+        {
+            Connection.AcknowledgeReceivedData(length, 0);
+        }
+    }
+
+    /// <summary>Routes the events common to both roles; called under <see cref="Sync"/>.</summary>
+    protected bool HandleCommonEvent(Event @event, List<Action> later)
+    {
+        switch (@event)
+        {
+            case DataReceived data when Streams.TryGetValue(data.StreamId, out SessionStream? stream):
+                stream.Body.Enqueue(data.Data, data.FlowControlledLength, out int unread);
+                ReturnCredit(unread);
+                return true;
+            case DataReceived data:
+                ReturnCredit(data.FlowControlledLength);
+                return true;
+            case TrailersReceived trailers when Streams.TryGetValue(trailers.StreamId, out SessionStream? stream):
+                stream.Body.Complete(trailers.Headers);
+                return true;
+            case StreamEnded ended when Streams.TryGetValue(ended.StreamId, out SessionStream? stream):
+                stream.Body.Complete(null);
+                stream.RemoteEnded = true;
+                ReleaseIfDone(stream);
+                return true;
+            case StreamReset reset when Streams.TryGetValue(reset.StreamId, out SessionStream? stream):
+                Streams.Remove(reset.StreamId);
+                stream.Released();
+                Released();
+                stream.Abort(reset.ErrorCode, reset.RemoteReset ? "reset by the peer" : "reset after a protocol error");
+                later.Add(stream.CancelToken);
+                return true;
+            case WindowUpdated window when window.StreamId == 0:
+                WakeAllWriters();
+                return true;
+            case WindowUpdated window when Streams.TryGetValue(window.StreamId, out SessionStream? stream):
+                stream.Window.Set();
+                return true;
+            case RemoteSettingsChanged changed when changed.ChangedSettings.ContainsKey(SettingCode.InitialWindowSize)
+                                                    || changed.ChangedSettings.ContainsKey(SettingCode.MaxFrameSize):
+                WakeAllWriters();
+                return true;
+            case ConnectionTerminated:
+                _closing = true;
+                if (Streams.Count == 0)
+                {
+                    _shutdown.CancelAfter(TimeSpan.FromMilliseconds(100));
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void WakeAllWriters()
+    {
+        foreach (SessionStream stream in Streams.Values)
+        {
+            stream.Window.Set();
+        }
+    }
+
+    private void ThrowIfUnusable(SessionStream stream)
+    {
+        if (stream.ResetCode is ErrorCode code)
+        {
+            throw new IOException($"Stream {stream.Id} was reset ({code}).");
+        }
+
+        if (Connection.IsClosed || _readerDone)
+        {
+            throw new IOException("The HTTP/2 connection is closed.", _failure);
+        }
+    }
+
+    private async Task WaitForTransportAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (Sync)
+            {
+                if (Connection.OutboundDataLength <= OutboundHighWater || _readerDone)
+                {
+                    return;
+                }
+            }
+
+            await _drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        var later = new List<Action>();
+        try
+        {
+            while (true)
+            {
+                int read = await _transport.ReadAsync(buffer, _shutdown.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                ProtocolException? error = null;
+                lock (Sync)
+                {
+                    IReadOnlyList<Event> events;
+                    try
+                    {
+                        events = Connection.ReceiveData(buffer.AsSpan(0, read));
+                    }
+                    catch (ProtocolException e)
+                    {
+                        error = e;
+                        events = e.Events;
+                    }
+
+                    foreach (Event @event in events)
+                    {
+                        OnEvent(@event, later);
+                    }
+                }
+
+                SignalWriter();
+                RunLater(later);
+                if (error is not null)
+                {
+                    _failure = error;
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            _failure ??= e is OperationCanceledException ? null : e;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            CloseStreams();
+        }
+    }
+
+    private void CloseStreams()
+    {
+        SessionStream[] streams;
+        lock (Sync)
+        {
+            _readerDone = true;
+            streams = [.. Streams.Values];
+            Streams.Clear();
+            foreach (SessionStream stream in streams)
+            {
+                stream.Abort(ErrorCode.Cancel, "the connection closed");
+                stream.Released();
+            }
+        }
+
+        foreach (SessionStream stream in streams)
+        {
+            stream.CancelToken();
+        }
+
+        StreamReleased.Pulse();
+        // Let the writer flush what is queued (a GOAWAY, say) and stop.
+        _drained.Set();
+        SignalWriter();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteBufferSize);
+        try
+        {
+            while (true)
+            {
+                bool readerDone;
+                lock (Sync)
+                {
+                    readerDone = _readerDone;
+                }
+
+                int wrote = await DrainAsync(buffer).ConfigureAwait(false);
+                if (wrote > 0)
+                {
+                    await _transport.FlushAsync(_shutdown.Token).ConfigureAwait(false);
+                    _drained.Set();
+                    continue;
+                }
+
+                if (readerDone || _shutdown.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                await _writeSignal.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            _failure ??= e is OperationCanceledException ? null : e;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _drained.Set();
+
+            // The reader waits on the transport; closing it ends the read.
+            Abort();
+        }
+    }
+
+    /// <summary>Writes everything queued, in batches; returns how many octets were written.</summary>
+    private async Task<int> DrainAsync(byte[] buffer)
+    {
+        int total = 0;
+        while (true)
+        {
+            ReadOnlyMemory<byte> direct = default;
+            int gathered = 0;
+            lock (Sync)
+            {
+                ReadOnlyMemory<byte> next = Connection.PeekDataToSend();
+                if (next.IsEmpty)
+                {
+                    return total;
+                }
+
+                if (next.Length >= DirectWriteThreshold)
+                {
+                    direct = next;
+                }
+                else
+                {
+                    while (!next.IsEmpty && gathered < buffer.Length)
+                    {
+                        int take = Math.Min(next.Length, buffer.Length - gathered);
+                        next.Span[..take].CopyTo(buffer.AsSpan(gathered));
+                        Connection.AdvanceDataToSend(take);
+                        gathered += take;
+                        next = Connection.PeekDataToSend();
+                        if (next.Length >= DirectWriteThreshold)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            if (!direct.IsEmpty)
+            {
+                // The queue keeps these octets unchanged until they are advanced past.
+                await _transport.WriteAsync(direct, _shutdown.Token).ConfigureAwait(false);
+                lock (Sync)
+                {
+                    Connection.AdvanceDataToSend(direct.Length);
+                }
+
+                total += direct.Length;
+            }
+            else
+            {
+                await _transport.WriteAsync(buffer.AsMemory(0, gathered), _shutdown.Token).ConfigureAwait(false);
+                total += gathered;
+            }
+
+            _drained.Set();
+        }
+    }
+
+    private async Task FinishAsync(Task reader, Task writer)
+    {
+        try
+        {
+            await Task.WhenAll(reader, writer).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _failure ??= e;
+        }
+
+        try
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+
+        OnClosed();
+        _completion.TrySetResult();
+    }
+
+    private static void RunLater(List<Action> later)
+    {
+        foreach (Action action in later)
+        {
+            action();
+        }
+
+        later.Clear();
+    }
+}
