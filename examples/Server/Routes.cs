@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using H2.Net.Server;
+
+namespace H2.Examples.Server;
+
+/// <summary>What the example server answers.</summary>
+internal static class Routes
+{
+    private const long MaxBytes = 1L << 30;
+
+    public static Task HandleAsync(H2RequestContext context)
+    {
+        string path = context.Request.Path;
+        int query = path.IndexOf('?', StringComparison.Ordinal);
+        string route = query < 0 ? path : path[..query];
+        return route switch
+        {
+            "/" or "/get" => HeadersAsJsonAsync(context),
+            "/post" => EchoAsync(context),
+            "/trailers" => TrailersAsync(context),
+            _ when route.StartsWith("/bytes/", StringComparison.Ordinal) => BytesAsync(context, route["/bytes/".Length..]),
+            _ when route.StartsWith("/status/", StringComparison.Ordinal) => StatusAsync(context, route["/status/".Length..]),
+            _ => TextAsync(context, 404, "not found\n"),
+        };
+    }
+
+    /// <summary>The tutorial's answer: the request headers as a JSON object (like httpbin's /get).</summary>
+    private static async Task HeadersAsJsonAsync(H2RequestContext context)
+    {
+        using var json = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            foreach (string name in context.Request.Headers.Select(h => h.Name).Distinct())
+            {
+                // As Python's dict(headers): a repeated name keeps its last value.
+                writer.WriteString(name, context.Request.Headers.Last(h => h.Name == name).Value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        byte[] body = json.ToArray();
+        context.Response.Headers.Add(("server", "h2sharp-example/1.0"));
+        context.Response.Headers.Add(("content-type", "application/json"));
+        context.Response.Headers.Add(("content-length", body.Length.ToString(CultureInfo.InvariantCulture)));
+        await context.Response.WriteAsync(body, context.Aborted);
+    }
+
+    private static async Task EchoAsync(H2RequestContext context)
+    {
+        if (context.Request.GetHeader("content-type") is string type)
+        {
+            context.Response.Headers.Add(("content-type", type));
+        }
+
+        await context.Request.Body.CopyToAsync(context.Response.Body, context.Aborted);
+    }
+
+    /// <summary>N pseudo-random octets, written as the client's window allows; memory stays one chunk per stream.</summary>
+    private static async Task BytesAsync(H2RequestContext context, string count)
+    {
+        if (!long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out long total) || total > MaxBytes)
+        {
+            await TextAsync(context, 400, $"/bytes/N takes N from 0 to {MaxBytes}\n");
+            return;
+        }
+
+        context.Response.Headers.Add(("content-type", "application/octet-stream"));
+        context.Response.Headers.Add(("content-length", total.ToString(CultureInfo.InvariantCulture)));
+        byte[] chunk = new byte[64 * 1024];
+        RandomNumberGenerator.Fill(chunk);
+        for (long sent = 0; sent < total; sent += chunk.Length)
+        {
+            await context.Response.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, total - sent)), context.Aborted);
+        }
+    }
+
+    private static Task StatusAsync(H2RequestContext context, string code)
+    {
+        if (!int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out int status) || status is < 200 or > 599)
+        {
+            return TextAsync(context, 400, "/status/N takes N from 200 to 599\n");
+        }
+
+        return TextAsync(context, status, $"status {status}\n");
+    }
+
+    private static async Task TrailersAsync(H2RequestContext context)
+    {
+        context.Response.Headers.Add(("content-type", "text/plain"));
+        context.Response.Headers.Add(("trailer", "x-checksum, x-served-at"));
+        byte[] body = "the trailers follow this body\n"u8.ToArray();
+        await context.Response.WriteAsync(body, context.Aborted);
+        context.Response.Trailers.Add(("x-checksum", Convert.ToHexStringLower(SHA256.HashData(body))));
+        context.Response.Trailers.Add(("x-served-at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+    }
+
+    private static async Task TextAsync(H2RequestContext context, int status, string text)
+    {
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
+        context.Response.StatusCode = status;
+        context.Response.Headers.Add(("content-type", "text/plain; charset=utf-8"));
+        context.Response.Headers.Add(("content-length", body.Length.ToString(CultureInfo.InvariantCulture)));
+        if (context.Request.Method != "HEAD")
+        {
+            await context.Response.WriteAsync(body, context.Aborted);
+        }
+    }
+}
