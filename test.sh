@@ -7,12 +7,14 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests drive as peers, as "command:package" pairs. A missing command is
 # installed; a test that needs a peer fails (never skips) when the peer is absent.
-required_tools=()
+required_tools=(curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server chromium:chromium)
 
 missing=()
 for pair in "${required_tools[@]}"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
+# Python's h2 for the Python peers (Debian's python3, not any other python on PATH).
+/usr/bin/python3 -c "import h2" >/dev/null 2>&1 || missing+=(python3-h2)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo_cmd=""

@@ -11,8 +11,9 @@ using H2.Net.Server;
 // The example HTTP/2 server: the h2 tutorial's JSON echo and a few test routes, cleartext
 // (prior knowledge and Upgrade: h2c) and TLS (ALPN h2), on top of H2.Net.
 var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
-var port = new Option<int>("--port") { Description = "Cleartext port (HTTP/2 prior knowledge and Upgrade: h2c).", DefaultValueFactory = _ => 8080 };
-var tlsPort = new Option<int>("--tls-port") { Description = "TLS port (ALPN h2); 0 turns TLS off.", DefaultValueFactory = _ => 8443 };
+var port = new Option<int>("--port") { Description = "Cleartext port (HTTP/2 prior knowledge and Upgrade: h2c); 0 picks a free port.", DefaultValueFactory = _ => 8080 };
+var tlsPort = new Option<int>("--tls-port") { Description = "TLS port (ALPN h2); 0 picks a free port.", DefaultValueFactory = _ => 8443 };
+var noTls = new Option<bool>("--no-tls") { Description = "Serve cleartext only." };
 var cert = new Option<FileInfo?>("--cert") { Description = "PEM certificate for TLS; by default a self-signed one for localhost is made at start-up." };
 var key = new Option<FileInfo?>("--key") { Description = "PEM private key that goes with --cert." };
 var quiet = new Option<bool>("--quiet") { Description = "Do not log a line per request." };
@@ -22,7 +23,7 @@ var drain = new Option<int>("--drain-timeout") { Description = "Seconds open str
 
 var root = new RootCommand("H2Sharp example HTTP/2 server. Routes: / and /get (request headers as JSON), /post (echo), /bytes/N, /status/N, /trailers.")
 {
-    host, port, tlsPort, cert, key, quiet, verbose, idle, drain,
+    host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain,
 };
 
 ParseResult parsed = root.Parse(args);
@@ -41,7 +42,7 @@ if (parsed.Action is not null)
 var settings = new ServerSettings(
     parsed.GetValue(host)!,
     parsed.GetValue(port),
-    parsed.GetValue(tlsPort),
+    parsed.GetValue(noTls) ? -1 : parsed.GetValue(tlsPort),
     parsed.GetValue(cert),
     parsed.GetValue(key),
     parsed.GetValue(quiet),
@@ -53,6 +54,7 @@ return await ServerHost.RunAsync(settings);
 namespace H2.Examples.Server
 {
     /// <summary>The options, checked.</summary>
+    /// <remarks>A <see cref="TlsPort"/> of -1 means no TLS.</remarks>
     internal sealed record ServerSettings(
         string Host, int Port, int TlsPort, FileInfo? Cert, FileInfo? Key, bool Quiet, bool Verbose, TimeSpan IdleTimeout, TimeSpan DrainTimeout);
 
@@ -81,7 +83,7 @@ namespace H2.Examples.Server
                 address = addresses[0];
             }
 
-            if (settings.Port is < 0 or > 65535 || settings.TlsPort is < 0 or > 65535)
+            if (settings.Port is < 0 or > 65535 || settings.TlsPort is < -1 or > 65535)
             {
                 return Fail("ports must be 0 to 65535");
             }
@@ -92,7 +94,7 @@ namespace H2.Examples.Server
             }
 
             X509Certificate2? certificate = null;
-            if (settings.TlsPort > 0)
+            if (settings.TlsPort >= 0)
             {
                 try
                 {

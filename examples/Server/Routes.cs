@@ -57,6 +57,12 @@ internal static class Routes
         }
 
         await context.Request.Body.CopyToAsync(context.Response.Body, context.Aborted);
+
+        // Trailers sent with the request come back as the response's trailers.
+        if (context.Request.Body.Trailers is { Count: > 0 } trailers)
+        {
+            context.Response.Trailers.AddRange(trailers);
+        }
     }
 
     /// <summary>N pseudo-random octets, written as the client's window allows; memory stays one chunk per stream.</summary>
