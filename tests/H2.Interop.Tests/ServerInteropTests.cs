@@ -119,7 +119,7 @@ public sealed class ServerInteropTests : IAsyncLifetime
     [Fact]
     public async Task PythonH2Client_RunsOneHundredStreamsWithBodiesAndTrailers()
     {
-        string python = Tools.RequirePythonH2();
+        string python = await Tools.RequirePythonH2Async();
         (int code, string output, string error) = await Tools.RunAsync(
             python, [Tools.RepoPath("tests", "peers", "h2_client.py"), "127.0.0.1", _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "100"], TimeSpan.FromSeconds(60));
         Assert.True(code == 0, Tools.Describe(code, output, error));

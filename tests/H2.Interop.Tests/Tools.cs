@@ -30,10 +30,10 @@ internal static class Tools
     }
 
     /// <summary>Python 3 with the h2 module (Debian python3-h2).</summary>
-    public static string RequirePythonH2()
+    public static async Task<string> RequirePythonH2Async()
     {
         string python = Require(Python, "python3-h2");
-        (int code, _, string error) = RunAsync(python, ["-c", "import h2"], TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        (int code, _, string error) = await RunAsync(python, ["-c", "import h2"], TimeSpan.FromSeconds(30));
         if (code != 0)
         {
             throw new InvalidOperationException($"Python's h2 module is missing: install the Debian package 'python3-h2'. ({error.Trim()})");
