@@ -34,7 +34,7 @@ dotnet test H2Sharp.slnx \
   --results-directory "$results" \
   --collect "XPlat Code Coverage" \
   --blame-hang-timeout 10m \
-  -- DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[H2Sharp]*" \
+  -- DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[H2Sharp]*%2c[H2Sharp.Net]*" \
      DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Format=cobertura
 test_status=$?
 set -e
@@ -50,11 +50,11 @@ else
   echo "Benchmark smoke run: $(grep -c '^smoke ' "$results/benchmark-smoke.log") benchmarks ran."
 fi
 
-# Line coverage of src/H2 per folder (layer), merged over every test project's report.
+# Line coverage of src/H2 and src/H2.Net per folder (layer), merged over every test project's report.
 mapfile -t reports < <(find "$results" -name 'coverage.cobertura.xml' 2>/dev/null)
 if [ ${#reports[@]} -gt 0 ]; then
   echo
-  echo "Line coverage of src/H2 (reports: ${reports[*]})"
+  echo "Line coverage by project and folder (reports: ${reports[*]})"
   awk '
     FNR == 1 { source = "" }
     /<source>/ {
@@ -65,7 +65,7 @@ if [ ${#reports[@]} -gt 0 ]; then
       if (file !~ /^\//) file = source file
       gsub(/\\/, "/", file)
     }
-    /<line / && file ~ /src\/H2\// {
+    /<line / && file ~ /src\/H2(\.Net)?\// {
       match($0, /number="[0-9]+"/); line = substr($0, RSTART + 8, RLENGTH - 9)
       match($0, /hits="[0-9]+"/); hits = substr($0, RSTART + 6, RLENGTH - 7) + 0
       key = file ":" line
@@ -73,13 +73,16 @@ if [ ${#reports[@]} -gt 0 ]; then
     }
     END {
       for (key in seen) {
-        path = key; sub(/:[0-9]+$/, "", path); sub(/.*src\/H2\//, "", path)
+        path = key; sub(/:[0-9]+$/, "", path)
+        project = (path ~ /src\/H2\.Net\//) ? "src/H2.Net" : "src/H2"
+        sub(/.*src\/H2(\.Net)?\//, "", path)
         layer = (index(path, "/") > 0) ? substr(path, 1, index(path, "/") - 1) : "(root)"
-        total[layer]++; all++
-        if (seen[key] > 0) { covered[layer]++; hit++ }
+        layer = project "/" layer
+        total[layer]++; all[project]++
+        if (seen[key] > 0) { covered[layer]++; hit[project]++ }
       }
-      for (l in total) printf "  %-12s %6.2f%%  (%d of %d lines)\n", l, 100 * covered[l] / total[l], covered[l], total[l]
-      if (all > 0) printf "~ %-12s %6.2f%%  (%d of %d lines)\n", "src/H2", 100 * hit / all, hit, all
+      for (l in total) printf "  %-22s %6.2f%%  (%d of %d lines)\n", l, 100 * covered[l] / total[l], covered[l], total[l]
+      for (p in all) printf "~ %-22s %6.2f%%  (%d of %d lines)\n", p " (all)", 100 * hit[p] / all[p], hit[p], all[p]
     }' "${reports[@]}" | sort | sed 's/^~/ /' 
 fi
 

@@ -630,17 +630,47 @@ public sealed partial class H2Connection
     /// <summary>Receives the frames of the <see cref="FrameReader"/>; kept apart so these methods are not public on the connection.</summary>
     private sealed class ReceiveHandler(H2Connection connection) : IFrameHandler
     {
-        public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength) =>
-            connection.OnData(streamId, data, endStream, flowControlledLength);
+        public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength)
+        {
+            if (connection._log is not null)
+            {
+                connection.Trace($"received DATA on stream {streamId} ({flowControlledLength} octets{(endStream ? ", END_STREAM" : "")})");
+            }
 
-        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority) =>
+            connection.OnData(streamId, data, endStream, flowControlledLength);
+        }
+
+        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority)
+        {
+            if (connection._log is not null)
+            {
+                connection.Trace($"received HEADERS on stream {streamId} ({headerBlock.Length} octets of header block{(endStream ? ", END_STREAM" : "")})");
+            }
+
             connection.OnHeaders(streamId, headerBlock, endStream, priority);
+        }
 
         public void OnPriority(int streamId, StreamPriority priority) => connection.OnPriority(streamId, priority);
 
-        public void OnRstStream(int streamId, ErrorCode errorCode) => connection.OnRstStream(streamId, errorCode);
+        public void OnRstStream(int streamId, ErrorCode errorCode)
+        {
+            if (connection._log is not null)
+            {
+                connection.Debug($"received RST_STREAM on stream {streamId} ({errorCode})");
+            }
 
-        public void OnSettings(bool ack, SettingsPayload settings) => connection.OnSettings(ack, settings);
+            connection.OnRstStream(streamId, errorCode);
+        }
+
+        public void OnSettings(bool ack, SettingsPayload settings)
+        {
+            if (connection._log is not null)
+            {
+                connection.Trace(ack ? "received SETTINGS ACK" : $"received SETTINGS ({settings.Count} settings)");
+            }
+
+            connection.OnSettings(ack, settings);
+        }
 
         public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) =>
             connection.OnPushPromise(streamId, promisedStreamId, headerBlock);
@@ -660,7 +690,15 @@ public sealed partial class H2Connection
         public void OnGoAway(int lastStreamId, ErrorCode errorCode, ReadOnlySpan<byte> debugData) =>
             connection.OnGoAway(lastStreamId, errorCode, debugData);
 
-        public void OnWindowUpdate(int streamId, int increment) => connection.OnWindowUpdate(streamId, increment);
+        public void OnWindowUpdate(int streamId, int increment)
+        {
+            if (connection._log is not null)
+            {
+                connection.Trace($"received WINDOW_UPDATE on stream {streamId} (+{increment})");
+            }
+
+            connection.OnWindowUpdate(streamId, increment);
+        }
 
         public void OnAltSvc(int streamId, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> fieldValue)
         {

@@ -98,6 +98,12 @@ public sealed partial class H2Connection
     public int HighestOutboundStreamId => _highestOutboundStreamId;
 
     /// <summary>
+    /// Whether a header block has begun and awaits its CONTINUATION frames. An I/O layer can bound
+    /// how long that may last (slow header blocks are a denial-of-service pattern).
+    /// </summary>
+    public bool IsReceivingHeaderBlock => _reader.IsInHeaderBlock;
+
+    /// <summary>
     /// Whether the connection is finished: a connection error occurred, or we sent GOAWAY with an
     /// error code. Nothing more can be sent, and received bytes are ignored.
     /// </summary>

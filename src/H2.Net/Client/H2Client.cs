@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
@@ -115,6 +116,18 @@ public sealed class H2Client : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         return Start(transport, scheme, authority, options ?? new H2ClientOptions());
+    }
+
+    /// <summary>Starts HTTP/2 with prior knowledge on a duplex pipe already connected to a server.</summary>
+    /// <param name="transport">The connection's pipes; completed when the client closes.</param>
+    /// <param name="scheme">The scheme of requests, http or https.</param>
+    /// <param name="authority">The default authority of requests.</param>
+    /// <param name="options">Connection settings.</param>
+    /// <returns>The client.</returns>
+    public static H2Client Connect(IDuplexPipe transport, string scheme, string authority, H2ClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return Connect(new DuplexPipeStream(transport), scheme, authority, options);
     }
 
     /// <summary>Sends a request; many may be in flight at once (beyond the server's limit they wait for a free stream).</summary>

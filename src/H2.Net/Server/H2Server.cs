@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -28,7 +29,7 @@ public sealed class H2Server : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Creates a server; call <see cref="Listen"/> or <see cref="ListenTls"/>, or hand it streams with <see cref="ServeAsync"/>.</summary>
+    /// <summary>Creates a server; call <see cref="Listen"/> or <see cref="ListenTls"/>, or hand it streams with <see cref="ServeAsync(Stream, bool, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="handler">Answers each request.</param>
     /// <param name="options">Timeouts, limits and per-connection configuration.</param>
     public H2Server(H2RequestHandler handler, H2ServerOptions? options = null)
@@ -100,6 +101,18 @@ public sealed class H2Server : IAsyncDisposable
         {
             _options.Log?.Invoke($"connection from {remoteEndPoint} ended with {protocolError.ErrorCode}: {protocolError.Message}");
         }
+    }
+
+    /// <summary>Serves one connection carried by a duplex pipe (for example from a custom transport), until it closes.</summary>
+    /// <param name="transport">The connection's pipes; completed when done.</param>
+    /// <param name="isTls">Whether the transport is already TLS with h2 negotiated.</param>
+    /// <param name="remoteEndPoint">The client's address, shown to handlers.</param>
+    /// <param name="cancellationToken">Aborts the connection.</param>
+    /// <returns>A task that completes when the connection has closed.</returns>
+    public Task ServeAsync(IDuplexPipe transport, bool isTls = false, EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return ServeAsync(new DuplexPipeStream(transport), isTls, remoteEndPoint, cancellationToken);
     }
 
     /// <summary>

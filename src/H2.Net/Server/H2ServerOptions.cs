@@ -26,6 +26,12 @@ public sealed class H2ServerOptions
     /// <summary>The time a client has to send the HTTP/2 preface (or an HTTP/1.1 request head). Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a header block may stay incomplete (HEADERS without END_HEADERS, waiting for
+    /// CONTINUATION) before the connection is closed: slow header blocks tie up a connection. Default 10 seconds.
+    /// </summary>
+    public TimeSpan HeaderBlockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a graceful shutdown waits for open streams before closing connections. Default 10 seconds.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using H2.Hpack;
 using H2.Net.Session;
 
@@ -60,6 +61,11 @@ public sealed class H2ServerRequest
 
     /// <summary>The request body; read it to the end to see <see cref="H2BodyStream.Trailers"/>.</summary>
     public H2BodyStream Body { get; }
+
+    /// <summary>The request body as a <see cref="PipeReader"/>, over <see cref="Body"/>; use one or the other.</summary>
+    public PipeReader BodyReader => _bodyReader ??= PipeReader.Create(Body, new StreamPipeReaderOptions(leaveOpen: true));
+
+    private PipeReader? _bodyReader;
 
     /// <summary>The value of the first field with this name, or <see langword="null"/>.</summary>
     /// <param name="name">A lowercase field name.</param>

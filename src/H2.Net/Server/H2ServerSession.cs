@@ -191,6 +191,7 @@ internal sealed class H2ServerSession : H2Session
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         long started = Environment.TickCount64;
+        long headerBlockSince = 0;
         try
         {
             while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !Completion.IsCompleted)
@@ -198,8 +199,11 @@ internal sealed class H2ServerSession : H2Session
                 long now = Environment.TickCount64;
                 bool handshakeLate;
                 bool idle;
+                bool headerBlockLate;
                 lock (Sync)
                 {
+                    headerBlockSince = Connection.IsReceivingHeaderBlock ? (headerBlockSince == 0 ? now : headerBlockSince) : 0;
+                    headerBlockLate = headerBlockSince != 0 && now - headerBlockSince > _options.HeaderBlockTimeout.TotalMilliseconds;
                     handshakeLate = !_settingsReceived && now - started > _options.HandshakeTimeout.TotalMilliseconds;
                     idle = _settingsReceived && Streams.Count == 0 && now - _lastActivity > _options.IdleTimeout.TotalMilliseconds;
                 }
@@ -208,6 +212,18 @@ internal sealed class H2ServerSession : H2Session
                 {
                     _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
                     Abort();
+                    return;
+                }
+
+                if (headerBlockLate)
+                {
+                    _options.Log?.Invoke("closing a connection whose header block stayed incomplete too long");
+                    Do(c =>
+                    {
+                        c.CloseConnection(ErrorCode.EnhanceYourCalm, "header block timeout"u8);
+                        return 0;
+                    });
+                    await ShutdownAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
                     return;
                 }
 
