@@ -28,6 +28,8 @@ public sealed class H2Server : IAsyncDisposable
     private readonly ConcurrentDictionary<H2ServerSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly object _stopLock = new();
+    private Task? _stopped;
 
     /// <summary>Creates a server; call <see cref="Listen"/> or <see cref="ListenTls"/>, or hand it streams with <see cref="ServeAsync(Stream, bool, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="handler">Answers each request.</param>
@@ -119,8 +121,19 @@ public sealed class H2Server : IAsyncDisposable
     /// Stops accepting, sends GOAWAY on every connection, lets open streams finish for up to
     /// <see cref="H2ServerOptions.DrainTimeout"/>, then closes what is left.
     /// </summary>
-    /// <returns>A task that completes when every connection has closed.</returns>
-    public async Task StopAsync()
+    /// <returns>A task that completes when every connection has closed; later calls return the same task.</returns>
+    public Task StopAsync()
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= StopCoreAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
     {
         foreach (Socket listener in _listeners)
         {
@@ -131,13 +144,6 @@ public sealed class H2Server : IAsyncDisposable
         await Task.WhenAll(_sessions.Keys.Select(s => s.ShutdownAsync(_options.DrainTimeout))).ConfigureAwait(false);
         _stopping.Cancel();
         await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     private IPEndPoint StartListening(IPEndPoint endPoint, X509Certificate2? certificate)
