@@ -13,7 +13,8 @@ internal sealed class ClientStream(H2Session session, int id) : SessionStream(se
     /// <summary>Resets the stream when the caller's token fires, for as long as the stream lives.</summary>
     public CancellationTokenRegistration Cancellation { get; set; }
 
-    public override void Released() => Cancellation.Dispose();
+    // Unregister, not Dispose: Dispose would wait for a running callback, which waits for the session lock we hold.
+    public override void Released() => Cancellation.Unregister();
 
     public override void Abort(ErrorCode code, string reason)
     {

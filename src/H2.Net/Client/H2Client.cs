@@ -74,7 +74,7 @@ public sealed class H2Client : IAsyncDisposable
         {
             if (tls)
             {
-                var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
+                var ssl = new HalfClosableSslStream(transport);
                 transport = ssl;
                 await ssl.AuthenticateAsClientAsync(
                     new SslClientAuthenticationOptions

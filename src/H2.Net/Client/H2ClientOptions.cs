@@ -30,6 +30,9 @@ public sealed class H2ClientOptions
     /// <summary>How long connecting (TCP, TLS, upgrade) may take. Default 30 seconds.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one write to the socket may take before the connection is dropped. Default 60 seconds.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Queued outbound octets above which request bodies wait for the socket. Default 1 MiB.</summary>
     public long MaxQueuedOutboundBytes { get; init; } = 1 << 20;
 }

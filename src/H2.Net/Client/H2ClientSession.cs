@@ -16,8 +16,24 @@ internal sealed class H2ClientSession : H2Session
     private bool _serverSettingsReceived;
 
     public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
-        : base(transport, connection, options.MaxQueuedOutboundBytes)
+        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
     {
+    }
+
+    /// <summary>A response body dropped before its end: stop the server sending the rest.</summary>
+    public override void BodyDisposed(H2BodyStream body, int streamId)
+    {
+        base.BodyDisposed(body, streamId);
+        SessionStream? open;
+        lock (Sync)
+        {
+            open = Streams.TryGetValue(streamId, out SessionStream? stream) && !stream.RemoteEnded ? stream : null;
+        }
+
+        if (open is not null)
+        {
+            Reset(open, ErrorCode.Cancel);
+        }
     }
 
     public ChannelReader<H2PushedResponse> Pushes => _pushes.Reader;
@@ -162,7 +178,7 @@ internal sealed class H2ClientSession : H2Session
             ClientStream? stream = null;
             lock (Sync)
             {
-                if (Connection.IsClosed)
+                if (Connection.IsClosed || IsTransportClosed)
                 {
                     throw new IOException("The HTTP/2 connection is closed.", Failure);
                 }

@@ -197,7 +197,7 @@ public sealed class H2Server : IAsyncDisposable
             return;
         }
 
-        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        var tls = new HalfClosableSslStream(stream);
         try
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -266,7 +266,8 @@ public sealed class H2Server : IAsyncDisposable
             return null;
         }
 
-        if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !await request.ReadBodyAsync(transport, handshake.Token).ConfigureAwait(false))
+        if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !IsValidSettingsHeader(request)
+            || !await request.ReadBodyAsync(transport, handshake.Token).ConfigureAwait(false))
         {
             await ReplyAndCloseAsync(transport, s_http2Only).ConfigureAwait(false);
             return null;
@@ -281,6 +282,21 @@ public sealed class H2Server : IAsyncDisposable
         {
             _options.Log?.Invoke($"bad HTTP2-Settings from {remote}: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>Checks the HTTP2-Settings header before agreeing to switch, so a bad one gets no 101.</summary>
+    private bool IsValidSettingsHeader(Http11Request request)
+    {
+        try
+        {
+            new H2Connection(_options.ConnectionConfiguration()).InitiateUpgradeConnection(request.Http2Settings ?? string.Empty, request.Method);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or H2Exception)
+        {
+            _options.Log?.Invoke($"refusing an upgrade with a bad HTTP2-Settings header: {e.Message}");
+            return false;
         }
     }
 

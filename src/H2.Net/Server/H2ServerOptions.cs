@@ -20,7 +20,7 @@ public sealed class H2ServerOptions
     /// </summary>
     public int ConnectionWindowSize { get; init; } = 64 << 20;
 
-    /// <summary>A connection with no open stream for this long is closed with GOAWAY. Default 2 minutes.</summary>
+    /// <summary>A connection on which no byte moves either way for this long is closed with GOAWAY. Default 2 minutes.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The time a client has to send the HTTP/2 preface (or an HTTP/1.1 request head). Default 10 seconds.</summary>
@@ -37,6 +37,9 @@ public sealed class H2ServerOptions
 
     /// <summary>Whether cleartext connections may start as HTTP/1.1 and switch with <c>Upgrade: h2c</c>. Default true.</summary>
     public bool AllowHttp11Upgrade { get; init; } = true;
+
+    /// <summary>How long one write to the socket may take before the connection is dropped (a client that stops reading). Default 60 seconds.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Queued outbound octets per connection above which response writes wait for the socket. Default 1 MiB.</summary>
     public long MaxQueuedOutboundBytes { get; init; } = 1 << 20;

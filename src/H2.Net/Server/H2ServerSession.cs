@@ -12,16 +12,20 @@ internal sealed class H2ServerSession : H2Session
     private readonly H2ServerOptions _options;
     private readonly EndPoint? _remote;
     private readonly bool _tls;
-    private long _lastActivity = Environment.TickCount64;
+    private readonly int _handlerLimit;
+    private int _runningHandlers;
     private bool _settingsReceived;
 
     private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
-        : base(transport, connection, options.MaxQueuedOutboundBytes)
+        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
     {
         _handler = handler;
         _options = options;
         _remote = remote;
         _tls = tls;
+
+        // Handlers still running after their stream was reset count too, so resets cannot multiply work.
+        _handlerLimit = Math.Max(1, connection.Configuration.MaxConcurrentStreams);
     }
 
     /// <summary>Starts a session on a transport that carries the client preface next.</summary>
@@ -42,7 +46,7 @@ internal sealed class H2ServerSession : H2Session
                 session.AddStream(stream);
                 if (upgrade.Body.Length > 0)
                 {
-                    stream.Body.Enqueue(upgrade.Body, 0, out _);
+                    _ = stream.Body.Enqueue(upgrade.Body, 0, out _);
                 }
 
                 stream.Body.Complete(null);
@@ -107,7 +111,6 @@ internal sealed class H2ServerSession : H2Session
 
     protected override void OnEvent(Event @event, List<Action> later)
     {
-        _lastActivity = Environment.TickCount64;
         switch (@event)
         {
             case RequestReceived request:
@@ -118,6 +121,14 @@ internal sealed class H2ServerSession : H2Session
                     stream.Body.Complete(null);
                 }
 
+                if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
+                {
+                    // RFC 9113 §8.7: refused before any processing, so the client may retry it.
+                    later.Add(() => Reset(stream, ErrorCode.RefusedStream));
+                    break;
+                }
+
+                Interlocked.Increment(ref _runningHandlers);
                 later.Add(() => Dispatch(stream, request.Headers));
                 break;
             case RemoteSettingsChanged:
@@ -132,6 +143,13 @@ internal sealed class H2ServerSession : H2Session
 
     private void Dispatch(ServerStream stream, IReadOnlyList<HeaderField> headers)
     {
+        if (stream.ResetCode is not null)
+        {
+            // Reset in the same read that opened it: no handler at all.
+            Interlocked.Decrement(ref _runningHandlers);
+            return;
+        }
+
         var response = new H2ServerResponse(this, stream);
         var context = new H2RequestContext(new H2ServerRequest(stream.Id, headers, stream.Body), response, _remote, _tls, stream.Aborted);
         stream.Context = context;
@@ -184,6 +202,17 @@ internal sealed class H2ServerSession : H2Session
                 Reset(stream, ErrorCode.InternalError);
             }
         }
+        finally
+        {
+            // Whatever of the request body is still queued will never be read: give its credit back.
+            lock (Sync)
+            {
+                ReturnCredit(stream.Body.Abandon());
+            }
+
+            SignalWriter();
+            Interlocked.Decrement(ref _runningHandlers);
+        }
     }
 
     /// <summary>Closes the connection when the handshake does not complete in time, or when it has been idle too long.</summary>
@@ -205,7 +234,7 @@ internal sealed class H2ServerSession : H2Session
                     headerBlockSince = Connection.IsReceivingHeaderBlock ? (headerBlockSince == 0 ? now : headerBlockSince) : 0;
                     headerBlockLate = headerBlockSince != 0 && now - headerBlockSince > _options.HeaderBlockTimeout.TotalMilliseconds;
                     handshakeLate = !_settingsReceived && now - started > _options.HandshakeTimeout.TotalMilliseconds;
-                    idle = _settingsReceived && Streams.Count == 0 && now - _lastActivity > _options.IdleTimeout.TotalMilliseconds;
+                    idle = _settingsReceived && now - LastActivity > _options.IdleTimeout.TotalMilliseconds;
                 }
 
                 if (handshakeLate)

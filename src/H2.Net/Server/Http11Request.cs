@@ -100,6 +100,13 @@ internal sealed class Http11Request
             return false;
         }
 
+        if (length > Rest.Length && Get("expect") is string expect && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 9110 §10.1.1: the client waits for this before sending the body.
+            await transport.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+            await transport.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var body = new byte[length];
         int have = (int)Math.Min(length, Rest.Length);
         Rest.AsSpan(0, have).CopyTo(body);
@@ -119,24 +126,35 @@ internal sealed class Http11Request
         return true;
     }
 
-    /// <summary>The request as HTTP/2 fields: pseudo-header fields, then the end-to-end fields.</summary>
+    /// <summary>
+    /// The request as HTTP/2 fields: pseudo-header fields (an absolute-form target split into
+    /// authority and path, RFC 9112 §3.2.2), then the end-to-end fields: hop-by-hop fields and
+    /// those the Connection field names are dropped (RFC 9110 §7.6.1).
+    /// </summary>
     public List<HeaderField> ToHttp2Headers(bool tls)
     {
+        string path = Target;
+        string authority = Get("host") ?? string.Empty;
+        if (Uri.TryCreate(Target, UriKind.Absolute, out Uri? absolute) && absolute.Scheme is "http" or "https")
+        {
+            path = absolute.PathAndQuery;
+            authority = absolute.IsDefaultPort ? absolute.Host : $"{absolute.Host}:{absolute.Port}";
+        }
+
+        var hopByHop = new HashSet<string>(StringComparer.Ordinal) { "host", "connection", "upgrade", "http2-settings", "keep-alive", "proxy-connection", "transfer-encoding", "te" };
+        foreach (string listed in (Get("connection") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            hopByHop.Add(listed.ToLowerInvariant());
+        }
+
         List<HeaderField> fields =
         [
             (":method", Method),
             (":scheme", tls ? "https" : "http"),
-            (":authority", Get("host") ?? string.Empty),
-            (":path", Target),
+            (":authority", authority),
+            (":path", path),
         ];
-        foreach (HeaderField field in Headers)
-        {
-            if (field.Name is not ("host" or "connection" or "upgrade" or "http2-settings" or "keep-alive" or "proxy-connection" or "transfer-encoding" or "te"))
-            {
-                fields.Add(field);
-            }
-        }
-
+        fields.AddRange(Headers.Where(field => !hopByHop.Contains(field.Name)));
         return fields;
     }
 

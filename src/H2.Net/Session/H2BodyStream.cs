@@ -146,19 +146,43 @@ public sealed class H2BodyStream : Stream
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    /// <summary>Queues received DATA; called under the session lock.</summary>
-    internal void Enqueue(ReadOnlyMemory<byte> data, int flowControlled, out int returnNow)
+    // A body this fragmented is a flood of tiny DATA frames, not a transfer.
+    private const int MaxQueuedChunks = 4096;
+
+    /// <summary>
+    /// Queues received DATA; called under the session lock. Returns <see langword="false"/> when too
+    /// many chunks wait unread. <paramref name="returnNow"/> is credit to give back at once.
+    /// </summary>
+    internal bool Enqueue(ReadOnlyMemory<byte> data, int flowControlled, out int returnNow)
     {
         returnNow = 0;
-        if (_abandoned)
+        if (_abandoned || data.IsEmpty)
         {
-            // Nobody will read it: hand the credit straight back.
+            // Nobody will read it, or there is nothing to read (padding alone): hand the credit straight back.
             returnNow = flowControlled;
-            return;
+            return true;
+        }
+
+        if (_chunks.Count >= MaxQueuedChunks)
+        {
+            returnNow = flowControlled;
+            return false;
         }
 
         _chunks.Enqueue((data, flowControlled));
         _available.Set();
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_abandoned)
+        {
+            _session.BodyDisposed(this, _streamId);
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Marks the end of the body; called under the session lock.</summary>

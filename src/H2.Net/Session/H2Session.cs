@@ -1,5 +1,6 @@
 using System.Buffers;
 using H2.Events;
+using H2.Net.Transport;
 
 namespace H2.Net.Session;
 
@@ -9,6 +10,13 @@ namespace H2.Net.Session;
 /// queues. The connection is only ever touched under <see cref="Sync"/>, briefly, and never
 /// while user code runs.
 /// </summary>
+/// <remarks>
+/// Back-pressure: body writers wait while more than the high-water mark is queued; the reader
+/// itself stops reading while four times that is queued (answers to a peer that does not read,
+/// PING ACKs say, cannot pile up); each stream's received body is bounded by its window and by a
+/// cap on queued chunks. Closing: once the writer has sent everything, the transport is
+/// half-closed and the reader runs on until the peer closes or a short deadline passes.
+/// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source lives as long as the session; its token is observed until the end.")]
 internal abstract class H2Session
 {
@@ -18,20 +26,27 @@ internal abstract class H2Session
     // Bodies of at least this size are written to the transport straight from the queue.
     private const int DirectWriteThreshold = 16 * 1024;
 
+    // After our last byte is out, how long the peer gets to close its side.
+    private static readonly TimeSpan s_lingerTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Stream _transport;
+    private readonly TimeSpan _writeTimeout;
     private readonly AsyncSignal _writeSignal = new();
-    private readonly AsyncSignal _drained = new();
+    private readonly AsyncBroadcast _drained = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _shutdown = new();
     private bool _readerDone;
     private bool _closing;
+    private bool _finishWhenDrained;
     private Exception? _failure;
+    private long _lastActivity = Environment.TickCount64;
 
-    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater)
+    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout)
     {
         _transport = transport;
         Connection = connection;
         OutboundHighWater = outboundHighWater;
+        _writeTimeout = writeTimeout;
     }
 
     /// <summary>Guards <see cref="Connection"/> and all stream state.</summary>
@@ -44,6 +59,15 @@ internal abstract class H2Session
 
     /// <summary>Queued outbound octets above which body writers wait for the transport.</summary>
     protected long OutboundHighWater { get; }
+
+    /// <summary>Pulsed whenever a stream is forgotten, for callers waiting for a free stream slot.</summary>
+    protected AsyncBroadcast StreamReleased { get; } = new();
+
+    /// <summary>Whether the transport can no longer carry frames in; read under <see cref="Sync"/>.</summary>
+    protected bool IsTransportClosed => _readerDone;
+
+    /// <summary>When bytes last moved either way (<see cref="Environment.TickCount64"/>).</summary>
+    public long LastActivity => Interlocked.Read(ref _lastActivity);
 
     /// <summary>Completes when both loops have ended and the transport is closed.</summary>
     public Task Completion => _completion.Task;
@@ -96,6 +120,17 @@ internal abstract class H2Session
         SignalWriter();
     }
 
+    /// <summary>A body stream was disposed: nobody will read the rest, so its credit goes back now (the stream may be closed already).</summary>
+    public virtual void BodyDisposed(H2BodyStream body, int streamId)
+    {
+        lock (Sync)
+        {
+            ReturnCredit(body.Abandon());
+        }
+
+        SignalWriter();
+    }
+
     /// <summary>
     /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
     /// shut and for the transport when too much is queued.
@@ -136,7 +171,7 @@ internal abstract class H2Session
             if (done || sent)
             {
                 // Keep the queue short: wait while the transport is behind.
-                await WaitForTransportAsync(waiting.Token).ConfigureAwait(false);
+                await WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
                 if (done)
                 {
                     return;
@@ -156,7 +191,7 @@ internal abstract class H2Session
         T result;
         lock (Sync)
         {
-            if (Connection.IsClosed)
+            if (Connection.IsClosed || _readerDone)
             {
                 throw new IOException("The HTTP/2 connection is closed.", _failure);
             }
@@ -168,12 +203,14 @@ internal abstract class H2Session
         return result;
     }
 
-    /// <summary>Resets a stream if it is still open, and forgets it.</summary>
+    /// <summary>Resets a stream if it is still open, ends its body and fires its token, and forgets it.</summary>
     public void Reset(SessionStream stream, ErrorCode code)
     {
+        bool wasOpen;
         lock (Sync)
         {
-            if (Streams.Remove(stream.Id))
+            wasOpen = Streams.Remove(stream.Id);
+            if (wasOpen)
             {
                 stream.Released();
                 Released();
@@ -190,10 +227,11 @@ internal abstract class H2Session
                 }
             }
 
-            stream.LocalEnded = stream.RemoteEnded = true;
+            stream.Abort(code, "reset by this endpoint");
             ReturnCredit(stream.Body.Abandon());
         }
 
+        stream.CancelToken();
         SignalWriter();
     }
 
@@ -205,7 +243,7 @@ internal abstract class H2Session
     {
         lock (Sync)
         {
-            if (!_closing && !Connection.IsClosed)
+            if (!_closing && !Connection.IsClosed && !_readerDone)
             {
                 Connection.CloseConnection();
             }
@@ -213,7 +251,7 @@ internal abstract class H2Session
             _closing = true;
             if (Streams.Count == 0)
             {
-                _shutdown.CancelAfter(TimeSpan.FromSeconds(1));
+                _finishWhenDrained = true;
             }
         }
 
@@ -241,13 +279,11 @@ internal abstract class H2Session
         }
 
         _writeSignal.Set();
+        _drained.Pulse();
     }
 
     /// <summary>Registers a new stream; called under <see cref="Sync"/>.</summary>
     protected void AddStream(SessionStream stream) => Streams[stream.Id] = stream;
-
-    /// <summary>Pulsed whenever a stream is forgotten, for callers waiting for a free stream slot.</summary>
-    protected AsyncBroadcast StreamReleased { get; } = new();
 
     /// <summary>Forgets a stream once both sides have ended; called under <see cref="Sync"/>.</summary>
     protected void ReleaseIfDone(SessionStream stream)
@@ -256,16 +292,6 @@ internal abstract class H2Session
         {
             stream.Released();
             Released();
-        }
-    }
-
-    private void Released()
-    {
-        StreamReleased.Pulse();
-        if (_closing && Streams.Count == 0)
-        {
-            // The last stream of a draining connection: close once the GOAWAY and answers are out.
-            _shutdown.CancelAfter(TimeSpan.FromMilliseconds(100));
         }
     }
 
@@ -284,7 +310,12 @@ internal abstract class H2Session
         switch (@event)
         {
             case DataReceived data when Streams.TryGetValue(data.StreamId, out SessionStream? stream):
-                stream.Body.Enqueue(data.Data, data.FlowControlledLength, out int unread);
+                if (!stream.Body.Enqueue(data.Data, data.FlowControlledLength, out int unread))
+                {
+                    // Thousands of tiny DATA frames queued unread: a flood, not a body.
+                    later.Add(() => Reset(stream, ErrorCode.EnhanceYourCalm));
+                }
+
                 ReturnCredit(unread);
                 return true;
             case DataReceived data:
@@ -303,6 +334,7 @@ internal abstract class H2Session
                 stream.Released();
                 Released();
                 stream.Abort(reset.ErrorCode, reset.RemoteReset ? "reset by the peer" : "reset after a protocol error");
+                ReturnCredit(stream.Body.Abandon());
                 later.Add(stream.CancelToken);
                 return true;
             case WindowUpdated window when window.StreamId == 0:
@@ -319,12 +351,23 @@ internal abstract class H2Session
                 _closing = true;
                 if (Streams.Count == 0)
                 {
-                    _shutdown.CancelAfter(TimeSpan.FromMilliseconds(100));
+                    _finishWhenDrained = true;
                 }
 
                 return true;
             default:
                 return false;
+        }
+    }
+
+    private void Released()
+    {
+        StreamReleased.Pulse();
+        if (_closing && Streams.Count == 0)
+        {
+            // The last stream of a draining connection: close once everything queued is out.
+            _finishWhenDrained = true;
+            _writeSignal.Set();
         }
     }
 
@@ -349,19 +392,22 @@ internal abstract class H2Session
         }
     }
 
-    private async Task WaitForTransportAsync(CancellationToken cancellationToken)
+    /// <summary>Waits while more than <paramref name="limit"/> octets are queued for the transport.</summary>
+    private async Task WaitForTransportAsync(long limit, CancellationToken cancellationToken)
     {
         while (true)
         {
+            // Take the wait before looking, so a pulse in between is not missed.
+            Task drained = _drained.WaitAsync(cancellationToken);
             lock (Sync)
             {
-                if (Connection.OutboundDataLength <= OutboundHighWater || _readerDone)
+                if (Connection.OutboundDataLength <= limit || _readerDone)
                 {
                     return;
                 }
             }
 
-            await _drained.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await drained.ConfigureAwait(false);
         }
     }
 
@@ -373,12 +419,15 @@ internal abstract class H2Session
         {
             while (true)
             {
+                // A peer that sends but does not read must not make us queue without bound.
+                await WaitForTransportAsync(4 * OutboundHighWater, _shutdown.Token).ConfigureAwait(false);
                 int read = await _transport.ReadAsync(buffer, _shutdown.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
+                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
                 ProtocolException? error = null;
                 lock (Sync)
                 {
@@ -425,6 +474,7 @@ internal abstract class H2Session
         lock (Sync)
         {
             _readerDone = true;
+            _finishWhenDrained = true;
             streams = [.. Streams.Values];
             Streams.Clear();
             foreach (SessionStream stream in streams)
@@ -440,34 +490,36 @@ internal abstract class H2Session
         }
 
         StreamReleased.Pulse();
+
         // Let the writer flush what is queued (a GOAWAY, say) and stop.
-        _drained.Set();
+        _drained.Pulse();
         SignalWriter();
     }
 
     private async Task WriteLoopAsync()
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteBufferSize);
+        bool gentle = false;
         try
         {
             while (true)
             {
-                bool readerDone;
-                lock (Sync)
-                {
-                    readerDone = _readerDone;
-                }
-
                 int wrote = await DrainAsync(buffer).ConfigureAwait(false);
                 if (wrote > 0)
                 {
-                    await _transport.FlushAsync(_shutdown.Token).ConfigureAwait(false);
-                    _drained.Set();
+                    _drained.Pulse();
                     continue;
                 }
 
-                if (readerDone || _shutdown.IsCancellationRequested)
+                bool finish;
+                lock (Sync)
                 {
+                    finish = _finishWhenDrained && Connection.OutboundDataLength == 0;
+                }
+
+                if (finish || _shutdown.IsCancellationRequested)
+                {
+                    gentle = finish;
                     break;
                 }
 
@@ -481,9 +533,24 @@ internal abstract class H2Session
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            _drained.Set();
+            _drained.Pulse();
+        }
 
-            // The reader waits on the transport; closing it ends the read.
+        if (gentle)
+        {
+            // Everything is out: end our side and give the peer a moment to end its own, so data
+            // it has not read yet is not lost to a reset.
+            await HalfClose.SendEndAsync(_transport).ConfigureAwait(false);
+            try
+            {
+                _shutdown.CancelAfter(s_lingerTimeout);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        else
+        {
             Abort();
         }
     }
@@ -501,7 +568,7 @@ internal abstract class H2Session
                 ReadOnlyMemory<byte> next = Connection.PeekDataToSend();
                 if (next.IsEmpty)
                 {
-                    return total;
+                    break;
                 }
 
                 if (next.Length >= DirectWriteThreshold)
@@ -525,10 +592,13 @@ internal abstract class H2Session
                 }
             }
 
+            // A peer that stops reading cannot hold the connection forever.
+            using var writing = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            writing.CancelAfter(_writeTimeout);
             if (!direct.IsEmpty)
             {
                 // The queue keeps these octets unchanged until they are advanced past.
-                await _transport.WriteAsync(direct, _shutdown.Token).ConfigureAwait(false);
+                await _transport.WriteAsync(direct, writing.Token).ConfigureAwait(false);
                 lock (Sync)
                 {
                     Connection.AdvanceDataToSend(direct.Length);
@@ -538,12 +608,20 @@ internal abstract class H2Session
             }
             else
             {
-                await _transport.WriteAsync(buffer.AsMemory(0, gathered), _shutdown.Token).ConfigureAwait(false);
+                await _transport.WriteAsync(buffer.AsMemory(0, gathered), writing.Token).ConfigureAwait(false);
                 total += gathered;
             }
 
-            _drained.Set();
+            Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+            _drained.Pulse();
         }
+
+        if (total > 0)
+        {
+            await _transport.FlushAsync(_shutdown.Token).ConfigureAwait(false);
+        }
+
+        return total;
     }
 
     private async Task FinishAsync(Task reader, Task writer)

@@ -49,16 +49,22 @@ internal class SessionStream
     {
     }
 
-    /// <summary>Cancels the token; done outside the session lock because it runs user callbacks.</summary>
-    public void CancelToken()
-    {
-        try
+    /// <summary>
+    /// Cancels the token. Its callbacks are application code, so they run on the thread pool,
+    /// never on the session's reader loop.
+    /// </summary>
+    public void CancelToken() => ThreadPool.UnsafeQueueUserWorkItem(
+        static source =>
         {
-            _aborted.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A callback registered by the application threw; the stream is gone either way.
-        }
-    }
+            try
+            {
+                source.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback registered by the application threw; the stream is gone either way.
+            }
+        },
+        _aborted,
+        preferLocal: false);
 }

@@ -3,10 +3,12 @@ using System.IO.Pipelines;
 namespace H2.Net.Transport;
 
 /// <summary>An <see cref="IDuplexPipe"/> seen as one duplex <see cref="Stream"/>: reads from its input, writes to its output.</summary>
-internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
+internal sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream, IHalfClosable
 {
     private readonly Stream _input = pipe.Input.AsStream();
     private readonly Stream _output = pipe.Output.AsStream();
+
+    public ValueTask HalfCloseAsync() => pipe.Output.CompleteAsync();
 
     public override bool CanRead => true;
 

@@ -4,9 +4,11 @@ namespace H2.Net.Transport;
 /// A duplex stream that first replays bytes already read from the transport (while sniffing the
 /// protocol), then reads on from the transport. Writes go straight through.
 /// </summary>
-internal sealed class PrefixedStream(Stream inner, ReadOnlyMemory<byte> prefix) : Stream
+internal sealed class PrefixedStream(Stream inner, ReadOnlyMemory<byte> prefix) : Stream, IHalfClosable
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public ValueTask HalfCloseAsync() => HalfClose.SendEndAsync(inner);
 
     public override bool CanRead => true;
 
