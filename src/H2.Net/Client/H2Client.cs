@@ -170,7 +170,7 @@ public sealed class H2Client : IAsyncDisposable
         var head = new List<byte>();
         var one = new byte[4096];
         int end;
-        while ((end = IndexOfHeadEnd(head)) < 0)
+        while ((end = Http11Head.IndexOfEnd(head)) < 0)
         {
             int read = await transport.ReadAsync(one, cancellationToken).ConfigureAwait(false);
             if (read == 0 || head.Count > 16384)
@@ -191,18 +191,5 @@ public sealed class H2Client : IAsyncDisposable
         var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);
         Task<H2ClientResponse>? first = session.Begin(options.ConnectionWindowSize, upgraded: true);
         return new H2Client(session, "http", authority, first);
-    }
-
-    private static int IndexOfHeadEnd(List<byte> buffer)
-    {
-        for (int i = 3; i < buffer.Count; i++)
-        {
-            if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r')
-            {
-                return i - 3;
-            }
-        }
-
-        return -1;
     }
 }

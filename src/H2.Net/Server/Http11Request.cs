@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using H2.Hpack;
 
+using H2.Net.Transport;
+
 namespace H2.Net.Server;
 
 /// <summary>
@@ -51,7 +53,7 @@ internal sealed class Http11Request
         var buffer = new List<byte>(start);
         var chunk = new byte[4096];
         int end;
-        while ((end = IndexOfHeadEnd(buffer)) < 0)
+        while ((end = Http11Head.IndexOfEnd(buffer)) < 0)
         {
             if (buffer.Count > MaxHeadSize)
             {
@@ -156,18 +158,5 @@ internal sealed class Http11Request
         ];
         fields.AddRange(Headers.Where(field => !hopByHop.Contains(field.Name)));
         return fields;
-    }
-
-    private static int IndexOfHeadEnd(List<byte> buffer)
-    {
-        for (int i = 3; i < buffer.Count; i++)
-        {
-            if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r')
-            {
-                return i - 3;
-            }
-        }
-
-        return -1;
     }
 }
