@@ -75,4 +75,58 @@ public sealed class H2Configuration
     /// announces, so a peer cannot make us hold a large table per connection. Default 4,096.
     /// </summary>
     public int MaxEncoderTableSize { get; init; } = 4096;
+
+    /// <summary>
+    /// The decoded header list size at which a header block is abandoned and the connection closed
+    /// (COMPRESSION_ERROR), rather than decoded to its end and only the stream refused.
+    /// <see langword="null"/> (the default) means twice <see cref="MaxHeaderListSize"/>: a peer a
+    /// little over our limit gets a stream error (servers answer 431), one far over loses the
+    /// connection.
+    /// </summary>
+    public int? HeaderListHardLimit { get; init; }
+
+    /// <summary>
+    /// Where the rate limits read the time. Default <see cref="TimeProvider.System"/>; tests pass a
+    /// fake one. The connection reads it only when it counts a reset or a glitch.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Servers: how fast the peer may reset streams (RST_STREAM) before the connection is closed
+    /// with ENHANCE_YOUR_CALM, against Rapid Reset (CVE-2023-44487). Default a burst of 1,000 and
+    /// 33 a second; <see langword="null"/> turns the limit off.
+    /// </summary>
+    public RateLimit? InboundResetRateLimit { get; init; } = new(1000, 33);
+
+    /// <summary>
+    /// How fast the peer may cause "glitches" before the connection is closed with
+    /// ENHANCE_YOUR_CALM: stream errors it makes us send (MadeYouReset, CVE-2025-8671), empty DATA
+    /// frames and header block fragments that do not end anything, PRIORITY and PRIORITY_UPDATE
+    /// frames, frames on streams we reset, unexpected extension frames, stray acknowledgements.
+    /// Default a burst of 10,000 and 330 a second; <see langword="null"/> turns the limit off.
+    /// </summary>
+    public RateLimit? GlitchRateLimit { get; init; } = new(10000, 330);
+
+    /// <summary>
+    /// Servers: a stream the peer resets, or that we reset because of the peer's error, while our
+    /// response is unfinished keeps counting against <see cref="MaxConcurrentStreams"/> until the
+    /// application calls <see cref="H2Connection.CompleteStreamWork"/> (or tries to send on it), so
+    /// resets cannot make the server work on more requests at once than it allows. Default on.
+    /// </summary>
+    public bool HoldResetStreams { get; init; } = true;
+
+    /// <summary>
+    /// The most SETTINGS and PING acknowledgements that may wait in the outbound buffer; a peer that
+    /// sends more than we are given the chance to answer gets ENHANCE_YOUR_CALM. Default 1,000.
+    /// </summary>
+    public int MaxPendingAcknowledgements { get; init; } = 1000;
+
+    /// <summary>
+    /// The most control frames (anything but HEADERS, CONTINUATION, PUSH_PROMISE and DATA) that may
+    /// wait in the outbound buffer while we receive; beyond it, ENHANCE_YOUR_CALM. Default 10,000.
+    /// </summary>
+    public int MaxPendingControlFrames { get; init; } = 10000;
+
+    /// <summary>The most settings one SETTINGS frame may carry; more is ENHANCE_YOUR_CALM. Default 32.</summary>
+    public int MaxSettingsPerFrame { get; init; } = 32;
 }

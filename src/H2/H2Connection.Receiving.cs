@@ -37,6 +37,7 @@ public sealed partial class H2Connection
         try
         {
             _reader.Read(data, _receiver);
+            CheckPendingControlFrames();
         }
         catch (ProtocolException error)
         {
@@ -75,9 +76,13 @@ public sealed partial class H2Connection
     /// <summary>Resets a stream because the peer broke a rule confined to it (RFC 9113 §5.4.2).</summary>
     private void StreamError(int streamId, ErrorCode errorCode, string reason)
     {
+        // CVE-2025-8671 (MadeYouReset): errors the peer provokes on purpose are resets by another name.
+        _defence.CountGlitch(reason);
         RstStreamFrame.Write(_outbound, streamId, errorCode);
+        QueuedControlFrame(acknowledgement: false);
         if (_streams.TryGetValue(streamId, out H2Stream? stream))
         {
+            HoldIfUnfinished(stream);
             SetState(stream, StreamState.Closed, StreamCloseReason.ResetSent);
             if (stream.Announced)
             {
@@ -95,172 +100,45 @@ public sealed partial class H2Connection
         }
     }
 
+    /// <summary>
+    /// Keeps a stream the peer opened, now being reset before our response ended, counting against
+    /// the concurrency limit until the application completes its work (see
+    /// <see cref="H2Configuration.HoldResetStreams"/>).
+    /// </summary>
+    private void HoldIfUnfinished(H2Stream stream)
+    {
+        if (_config.HoldResetStreams && !_config.ClientSide && !stream.IsLocal && stream.Announced && !stream.WorkCompleted
+            && stream.State is StreamState.Open or StreamState.HalfClosedRemote)
+        {
+            _defence.Hold(stream.Id);
+        }
+    }
+
+    /// <summary>Notes a control frame just queued and, while receiving, checks the bounds on those waiting.</summary>
+    private void QueuedControlFrame(bool acknowledgement)
+    {
+        _outbound.MarkControlFrame(acknowledgement);
+        CheckPendingControlFrames();
+    }
+
+    /// <summary>
+    /// Refuses a peer that makes us queue answers faster than they are taken (CVE-2019-9512 ping
+    /// flood, CVE-2019-9515 settings flood, CVE-2019-9514 reset flood).
+    /// </summary>
+    private void CheckPendingControlFrames()
+    {
+        if (_outbound.PendingAcknowledgements > _config.MaxPendingAcknowledgements)
+        {
+            throw new DenialOfServiceException($"More than {_config.MaxPendingAcknowledgements} SETTINGS and PING acknowledgements wait to be sent.");
+        }
+
+        if (_outbound.PendingControlFrames > _config.MaxPendingControlFrames)
+        {
+            throw new DenialOfServiceException($"More than {_config.MaxPendingControlFrames} control frames wait to be sent.");
+        }
+    }
+
     private static ProtocolException ConnectionError(ErrorCode errorCode, string message) => new(errorCode, message);
-
-    /// <summary>Decodes a header block, keeping HPACK in step whatever happens to the message.</summary>
-    private List<HeaderField> DecodeHeaderBlock(ReadOnlySpan<byte> block, out string? listError)
-    {
-        var fields = new List<HeaderField>();
-        listError = null;
-        try
-        {
-            _decoder.Decode(block, fields);
-        }
-        catch (HpackDecodingException error) when (error.IsCompressionContextIntact)
-        {
-            listError = error.Message;
-        }
-        catch (HpackDecodingException error)
-        {
-            // RFC 9113 §4.3: a header block that cannot be decoded is a COMPRESSION_ERROR.
-            throw new ProtocolException(ErrorCode.CompressionError, error.Message, null, error);
-        }
-
-        return fields;
-    }
-
-    private void OnHeaders(int streamId, ReadOnlySpan<byte> block, bool endStream, StreamPriority? priority)
-    {
-        List<HeaderField> fields = DecodeHeaderBlock(block, out string? listError);
-        if (!_streams.TryGetValue(streamId, out H2Stream? stream))
-        {
-            if (!IsIdle(streamId))
-            {
-                OnFrameForClosedStream(streamId, "HEADERS", isHeaders: true);
-                return;
-            }
-
-            if (_config.ClientSide || IsLocalStreamId(streamId))
-            {
-                // RFC 9113 §5.1.1: only clients open streams with HEADERS, and with odd identifiers.
-                throw ConnectionError(ErrorCode.ProtocolError, $"HEADERS on idle stream {streamId}, which the peer may not open.");
-            }
-
-            _highestInboundStreamId = streamId;
-            if (_goAwaySentLastStreamId is int last && streamId > last)
-            {
-                // RFC 9113 §6.8: streams above our GOAWAY's last stream are not processed.
-                StreamError(streamId, ErrorCode.RefusedStream, "stream opened after GOAWAY");
-                return;
-            }
-
-            if (_activeInbound >= LocalSettings.Eventual(SettingCode.MaxConcurrentStreams))
-            {
-                // RFC 9113 §5.1.2: refusing one stream is a stream error; the client may retry it.
-                StreamError(streamId, ErrorCode.RefusedStream, "too many concurrent streams");
-                return;
-            }
-
-            stream = new H2Stream(streamId, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize);
-            _streams.Add(streamId, stream);
-        }
-
-        (StreamState next, StreamOutcome outcome) = StreamStateMachine.Transition(stream.State, StreamInput.RecvHeaders);
-        if (!IsAllowed(stream, outcome, "HEADERS"))
-        {
-            return;
-        }
-
-        if (stream.State == StreamState.ReservedRemote && _activeInbound >= LocalSettings.Eventual(SettingCode.MaxConcurrentStreams))
-        {
-            // RFC 9113 §5.1.2: a pushed response makes the stream count; refuse it beyond our limit.
-            StreamError(streamId, ErrorCode.RefusedStream, "too many concurrent streams");
-            return;
-        }
-
-        if (listError is not null)
-        {
-            StreamError(streamId, ErrorCode.ProtocolError, listError);
-            return;
-        }
-
-        MessageKind kind = stream.InboundPhase switch
-        {
-            HeaderPhase.Final => MessageKind.Trailers,
-            _ => stream.IsLocal || stream.State == StreamState.ReservedRemote ? MessageKind.Response : MessageKind.Request,
-        };
-        string? error = HeaderValidator.Validate(fields, kind, extendedConnectAllowed: LocalSettings.Eventual(SettingCode.EnableConnectProtocol) == 1, out MessageInfo info);
-        error = _config.ValidateInboundHeaders ? error : null;
-        error ??= kind switch
-        {
-            // RFC 9113 §8.1: trailers end the stream, and a 1xx response never does.
-            MessageKind.Trailers when !endStream => "Trailers without END_STREAM.",
-            MessageKind.Response when info.IsInformational && endStream => "An informational response with END_STREAM.",
-            _ => null,
-        };
-        if (error is not null)
-        {
-            StreamError(streamId, ErrorCode.ProtocolError, error);
-            return;
-        }
-
-        IReadOnlyList<HeaderField> headers = _config.NormalizeInboundHeaders ? HeaderNormalizer.JoinCookies(fields) : fields;
-        switch (kind)
-        {
-            case MessageKind.Request:
-                stream.InboundPhase = HeaderPhase.Final;
-                stream.InboundExpectedLength = info.ContentLength;
-                stream.IsHeadRequest = info.Method == "HEAD";
-                stream.IsConnectRequest = info.Method == "CONNECT";
-                break;
-            case MessageKind.Response when info.IsInformational:
-                stream.InboundPhase = HeaderPhase.Informational;
-                break;
-            case MessageKind.Response:
-                stream.InboundPhase = HeaderPhase.Final;
-
-                // RFC 9113 §8.1.1: responses to HEAD, and 204 and 304, have no content whatever their content-length says.
-                stream.InboundExpectedLength = stream.IsHeadRequest || info.Status is 204 or 304 ? 0 : info.ContentLength;
-                break;
-            default:
-                stream.InboundPhase = HeaderPhase.Trailers;
-                break;
-        }
-
-        SetState(stream, next);
-        StreamEnded? ended = endStream ? EndInboundStream(stream) : null;
-        if (endStream && ended is null)
-        {
-            return;
-        }
-
-        PriorityUpdated? priorityUpdated = priority is StreamPriority p ? new PriorityUpdated(streamId, p.Weight, p.DependsOn, p.Exclusive) : null;
-        stream.Announced = true;
-        _events.Add(kind switch
-        {
-            MessageKind.Request => new RequestReceived(streamId, headers, ended, priorityUpdated),
-            MessageKind.Trailers => new TrailersReceived(streamId, headers, ended, priorityUpdated),
-            _ when info.IsInformational => new InformationalResponseReceived(streamId, headers, priorityUpdated),
-            _ => new ResponseReceived(streamId, headers, ended, priorityUpdated),
-        });
-        AddIfNotNull(ended);
-        AddIfNotNull(priorityUpdated);
-        if (priority is StreamPriority self && self.DependsOn == streamId)
-        {
-            // RFC 9113 §5.3.1: a stream cannot depend on itself.
-            StreamError(streamId, ErrorCode.ProtocolError, "stream depends on itself");
-        }
-    }
-
-    /// <summary>Applies END_STREAM from the peer and checks the body against content-length; null if that reset the stream.</summary>
-    private StreamEnded? EndInboundStream(H2Stream stream)
-    {
-        if (stream.InboundExpectedLength >= 0 && stream.InboundReceivedLength != stream.InboundExpectedLength)
-        {
-            // RFC 9113 §8.1.1: a body whose length differs from content-length makes the message malformed.
-            StreamError(stream.Id, ErrorCode.ProtocolError, $"body of {stream.InboundReceivedLength} octets, content-length {stream.InboundExpectedLength}");
-            return null;
-        }
-
-        (StreamState next, StreamOutcome outcome) = StreamStateMachine.Transition(stream.State, StreamInput.RecvEndStream);
-        if (!IsAllowed(stream, outcome, "END_STREAM"))
-        {
-            return null;
-        }
-
-        SetState(stream, next);
-        return new StreamEnded(stream.Id);
-    }
 
     /// <summary>Acts on a refused receive transition: a stream error, or a thrown connection error.</summary>
     private bool IsAllowed(H2Stream stream, StreamOutcome outcome, string what)
@@ -286,6 +164,8 @@ public sealed partial class H2Connection
         switch (_closedStreams.ReasonFor(streamId))
         {
             case StreamCloseReason.ResetSent:
+                // RFC 9113 §5.1: ignored, as frames may be in flight; but a stream of them is a flood.
+                _defence.CountGlitch($"{what} on a stream we reset");
                 return;
             case StreamCloseReason.Unknown when isHeaders && !IsLocalStreamId(streamId):
                 // Never opened (skipped over) or long forgotten: a new stream may not reuse a lower id.
@@ -298,6 +178,12 @@ public sealed partial class H2Connection
 
     private void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowLength)
     {
+        if (data.IsEmpty && !endStream)
+        {
+            // CVE-2019-9518: empty DATA frames cost work and carry nothing.
+            _defence.CountGlitch("an empty DATA frame");
+        }
+
         // RFC 9113 §6.9: DATA counts against the connection window whatever becomes of it.
         if (!_inboundConnectionWindow.TryConsume(flowLength))
         {
@@ -366,9 +252,12 @@ public sealed partial class H2Connection
                 throw ConnectionError(ErrorCode.ProtocolError, $"RST_STREAM on idle stream {streamId}.");
             }
 
+            _defence.CountInboundReset();
             return;
         }
 
+        _defence.CountInboundReset();
+        HoldIfUnfinished(stream);
         SetState(stream, StreamState.Closed, StreamCloseReason.ResetReceived);
         if (stream.Announced)
         {
@@ -426,6 +315,7 @@ public sealed partial class H2Connection
             if (changes is null)
             {
                 Debug("SETTINGS acknowledgement with nothing pending; ignored");
+                _defence.CountGlitch("a SETTINGS acknowledgement with nothing pending");
                 return;
             }
 
@@ -434,9 +324,16 @@ public sealed partial class H2Connection
             return;
         }
 
+        if (payload.Count > _config.MaxSettingsPerFrame)
+        {
+            // Each entry is work, and a long list of repeats is only ever an attack.
+            throw new DenialOfServiceException($"A SETTINGS frame with {payload.Count} entries; at most {_config.MaxSettingsPerFrame} are accepted.");
+        }
+
         Setting[] settings = payload.ToArray();
         Dictionary<SettingCode, ChangedSetting> changed = ApplyRemoteSettings(settings);
         SettingsFrame.WriteAck(_outbound);
+        QueuedControlFrame(acknowledgement: true);
         _events.Add(new RemoteSettingsChanged(changed));
     }
 
@@ -509,82 +406,10 @@ public sealed partial class H2Connection
         }
     }
 
-    private void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> block)
-    {
-        if (!_config.ClientSide)
-        {
-            // RFC 9113 §8.4: a client cannot push.
-            throw new UnsupportedFrameException("A client sent PUSH_PROMISE.");
-        }
-
-        List<HeaderField> fields = DecodeHeaderBlock(block, out string? listError);
-        if (!LocalSettings.EnablePush)
-        {
-            // RFC 9113 §6.6: a PUSH_PROMISE once our ENABLE_PUSH = 0 is acknowledged is a connection PROTOCOL_ERROR.
-            throw new UnsupportedFrameException("PUSH_PROMISE although push is disabled.");
-        }
-
-        if (promisedStreamId <= _highestInboundStreamId)
-        {
-            throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE promises stream {promisedStreamId}, which is not new.");
-        }
-
-        _highestInboundStreamId = promisedStreamId;
-        if (_streams.TryGetValue(streamId, out H2Stream? associated) && !associated.IsLocal)
-        {
-            // RFC 9113 §6.6: promises are made only on streams the client opened.
-            throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE on pushed stream {streamId}.");
-        }
-
-        string? refusal =
-            LocalSettings.Eventual(SettingCode.EnablePush) == 0 ? "push disabled (not yet acknowledged)"
-            : _goAwaySentLastStreamId is int last && promisedStreamId > last ? "promise after our GOAWAY"
-            : _reservedInbound >= LocalSettings.Eventual(SettingCode.MaxConcurrentStreams) ? "too many reserved streams"
-            : null;
-        if (!_streams.TryGetValue(streamId, out H2Stream? parent))
-        {
-            if (!IsIdle(streamId) && _closedStreams.ReasonFor(streamId) == StreamCloseReason.ResetSent)
-            {
-                // RFC 9113 §5.1: a promise on a stream we reset still reserves a stream; reset it too.
-                StreamError(promisedStreamId, ErrorCode.Cancel, "promise on a stream we reset");
-                return;
-            }
-
-            throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE on stream {streamId}, which is not open.");
-        }
-
-        (_, StreamOutcome outcome) = StreamStateMachine.Transition(parent.State, StreamInput.RecvPushPromise);
-        if (outcome != StreamOutcome.Allowed)
-        {
-            throw ConnectionError(ErrorCode.ProtocolError, $"PUSH_PROMISE on stream {streamId} in state {parent.State}.");
-        }
-
-        if (refusal is not null)
-        {
-            StreamError(promisedStreamId, ErrorCode.RefusedStream, refusal);
-            return;
-        }
-
-        string? error = HeaderValidator.Validate(fields, MessageKind.PushedRequest, extendedConnectAllowed: false, out MessageInfo info);
-        error = listError ?? (_config.ValidateInboundHeaders ? error : null);
-        if (error is not null)
-        {
-            StreamError(promisedStreamId, ErrorCode.ProtocolError, error);
-            return;
-        }
-
-        var promised = new H2Stream(promisedStreamId, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize)
-        {
-            Announced = true,
-            IsHeadRequest = info.Method == "HEAD",
-            Origin = parent.Origin,
-        };
-        AddStream(promised, StreamInput.RecvPushPromise);
-        _events.Add(new PushedStreamReceived(promisedStreamId, streamId, _config.NormalizeInboundHeaders ? HeaderNormalizer.JoinCookies(fields) : fields));
-    }
-
     private void OnPriority(int streamId, StreamPriority priority)
     {
+        // CVE-2019-9513: no priority tree is kept, so churn costs little, but it is still bounded.
+        _defence.CountGlitch("a PRIORITY frame");
         if (priority.DependsOn == streamId)
         {
             // RFC 9113 §5.3.1: a stream cannot depend on itself. RST_STREAM is not allowed on an
@@ -627,130 +452,5 @@ public sealed partial class H2Connection
         }
     }
 
-    /// <summary>Receives the frames of the <see cref="FrameReader"/>; kept apart so these methods are not public on the connection.</summary>
-    private sealed class ReceiveHandler(H2Connection connection) : IFrameHandler
-    {
-        public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength)
-        {
-            if (connection._log is not null)
-            {
-                connection.Trace($"received DATA on stream {streamId} ({flowControlledLength} octets{(endStream ? ", END_STREAM" : "")})");
-            }
 
-            connection.OnData(streamId, data, endStream, flowControlledLength);
-        }
-
-        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority)
-        {
-            if (connection._log is not null)
-            {
-                connection.Trace($"received HEADERS on stream {streamId} ({headerBlock.Length} octets of header block{(endStream ? ", END_STREAM" : "")})");
-            }
-
-            connection.OnHeaders(streamId, headerBlock, endStream, priority);
-        }
-
-        public void OnPriority(int streamId, StreamPriority priority) => connection.OnPriority(streamId, priority);
-
-        public void OnRstStream(int streamId, ErrorCode errorCode)
-        {
-            if (connection._log is not null)
-            {
-                connection.Debug($"received RST_STREAM on stream {streamId} ({errorCode})");
-            }
-
-            connection.OnRstStream(streamId, errorCode);
-        }
-
-        public void OnSettings(bool ack, SettingsPayload settings)
-        {
-            if (connection._log is not null)
-            {
-                connection.Trace(ack ? "received SETTINGS ACK" : $"received SETTINGS ({settings.Count} settings)");
-            }
-
-            connection.OnSettings(ack, settings);
-        }
-
-        public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) =>
-            connection.OnPushPromise(streamId, promisedStreamId, headerBlock);
-
-        public void OnPing(bool ack, ReadOnlySpan<byte> opaqueData)
-        {
-            if (ack)
-            {
-                connection._events.Add(new PingAckReceived(opaqueData.ToArray()));
-                return;
-            }
-
-            PingFrame.Write(connection._outbound, opaqueData, ack: true);
-            connection._events.Add(new PingReceived(opaqueData.ToArray()));
-        }
-
-        public void OnGoAway(int lastStreamId, ErrorCode errorCode, ReadOnlySpan<byte> debugData) =>
-            connection.OnGoAway(lastStreamId, errorCode, debugData);
-
-        public void OnWindowUpdate(int streamId, int increment)
-        {
-            if (connection._log is not null)
-            {
-                connection.Trace($"received WINDOW_UPDATE on stream {streamId} (+{increment})");
-            }
-
-            connection.OnWindowUpdate(streamId, increment);
-        }
-
-        public void OnAltSvc(int streamId, ReadOnlySpan<byte> origin, ReadOnlySpan<byte> fieldValue)
-        {
-            // RFC 7838 §4: only clients act on ALTSVC; on a stream it names that stream's origin.
-            if (!connection._config.ClientSide)
-            {
-                return;
-            }
-
-            string? name = streamId == 0 ? Latin1.GetString(origin) : connection._streams.GetValueOrDefault(streamId)?.Origin;
-            if (name is not null)
-            {
-                connection._events.Add(new AlternativeServiceAvailable(name, Latin1.GetString(fieldValue)));
-            }
-        }
-
-        public void OnOrigin(IReadOnlyList<string> origins)
-        {
-            // RFC 8336 §2.1: servers ignore ORIGIN.
-            if (connection._config.ClientSide)
-            {
-                connection._events.Add(new OriginReceived(origins));
-            }
-        }
-
-        public void OnPriorityUpdate(int prioritizedStreamId, ReadOnlySpan<byte> priorityFieldValue)
-        {
-            if (connection._config.ClientSide)
-            {
-                // RFC 9218 §7.1: a client receiving PRIORITY_UPDATE treats it as a connection PROTOCOL_ERROR.
-                throw ConnectionError(ErrorCode.ProtocolError, "A server sent PRIORITY_UPDATE.");
-            }
-
-            connection._events.Add(new PriorityUpdateReceived(prioritizedStreamId, Latin1.GetString(priorityFieldValue)));
-        }
-
-        public void OnUnknownFrame(in FrameHeader header, ReadOnlySpan<byte> payload) =>
-            connection._events.Add(new UnknownFrameReceived(new UnknownFrame(header.Type, header.Flags, header.StreamId, payload.ToArray())));
-
-        public void OnStreamError(ProtocolException exception)
-        {
-            int streamId = exception.StreamId!.Value;
-            if (connection._streams.ContainsKey(streamId))
-            {
-                connection.StreamError(streamId, exception.ErrorCode, exception.Message);
-            }
-            else if (connection.IsIdle(streamId))
-            {
-                // A stream error on a stream that never existed cannot be answered with RST_STREAM
-                // (RFC 9113 §6.4), so it becomes a connection error.
-                throw new ProtocolException(exception.ErrorCode, exception.Message);
-            }
-        }
-    }
 }

@@ -29,7 +29,13 @@ public sealed partial class H2Connection
             throw new ArgumentException("A stream cannot depend on itself (RFC 9113 §5.3.1).", nameof(priority));
         }
 
-        H2Stream stream = _streams.TryGetValue(streamId, out H2Stream? existing) ? existing : NewOutboundStream(streamId);
+        if (!_streams.TryGetValue(streamId, out H2Stream? existing))
+        {
+            // Answering a stream the peer reset ends the application's work on it.
+            _defence.Release(streamId);
+        }
+
+        H2Stream stream = existing ?? NewOutboundStream(streamId);
         bool opening = existing is null;
         if (opening && !_config.ClientSide)
         {
@@ -206,6 +212,7 @@ public sealed partial class H2Connection
     {
         ThrowIfClosed();
         PingFrame.Write(_outbound, opaqueData);
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>Resets a stream (RST_STREAM): it closes at once in both directions.</summary>
@@ -216,8 +223,9 @@ public sealed partial class H2Connection
     public void ResetStream(int streamId, ErrorCode errorCode = ErrorCode.NoError)
     {
         ThrowIfClosed();
-        H2Stream stream = RequireStream(streamId);
+        H2Stream stream = RequireStream(streamId, releaseHeld: true);
         RstStreamFrame.Write(_outbound, streamId, errorCode);
+        _outbound.MarkControlFrame(acknowledgement: false);
         SetState(stream, StreamState.Closed, StreamCloseReason.ResetSent);
         if (_log is not null)
         {
@@ -250,6 +258,7 @@ public sealed partial class H2Connection
         }
 
         GoAwayFrame.Write(_outbound, last, errorCode, additionalData);
+        _outbound.MarkControlFrame(acknowledgement: false);
         _goAwaySentLastStreamId = last;
         _closed = errorCode != ErrorCode.NoError;
         if (_log is not null)
@@ -283,6 +292,7 @@ public sealed partial class H2Connection
         }
 
         SettingsFrame.Write(_outbound, [.. settings]);
+        _outbound.MarkControlFrame(acknowledgement: false);
         LocalSettings.AddPending(settings);
     }
 
@@ -316,6 +326,7 @@ public sealed partial class H2Connection
         }
 
         WindowUpdateFrame.Write(_outbound, id, increment);
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>
@@ -342,6 +353,7 @@ public sealed partial class H2Connection
             if (increment > 0)
             {
                 WindowUpdateFrame.Write(_outbound, streamId, increment);
+                _outbound.MarkControlFrame(acknowledgement: false);
             }
         }
     }
@@ -375,6 +387,7 @@ public sealed partial class H2Connection
         }
 
         AltSvcFrame.Write(_outbound, streamId ?? 0, origin ?? string.Empty, fieldValue);
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>Lists the origins this server is authoritative for on the connection (ORIGIN, RFC 8336), servers only.</summary>
@@ -390,6 +403,7 @@ public sealed partial class H2Connection
         }
 
         OriginFrame.Write(_outbound, origins);
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>Sends an RFC 7540 PRIORITY frame for a stream; RFC 9113 deprecates these but peers may use them.</summary>
@@ -408,6 +422,7 @@ public sealed partial class H2Connection
         }
 
         PriorityFrame.Write(_outbound, streamId, new StreamPriority(dependsOn, weight, exclusive));
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>Sets the priority of a request with an RFC 9218 PRIORITY_UPDATE frame, clients only.</summary>
@@ -424,6 +439,7 @@ public sealed partial class H2Connection
         }
 
         new PriorityUpdateFrame(streamId, priorityFieldValue).WriteTo(_outbound);
+        _outbound.MarkControlFrame(acknowledgement: false);
     }
 
     /// <summary>
@@ -449,6 +465,25 @@ public sealed partial class H2Connection
         }
 
         UnknownFrame.Write(_outbound, type, flags, streamId, payload);
+        _outbound.MarkControlFrame(acknowledgement: false);
+    }
+
+    /// <summary>
+    /// Says the application's work for a stream the peer opened is done, servers only. A stream the
+    /// peer resets (or that we reset because of the peer's error) before our response has ended
+    /// keeps counting against <see cref="H2Configuration.MaxConcurrentStreams"/> until this call,
+    /// so that resetting streams cannot make us work on more requests at once than we allow (Rapid
+    /// Reset, MadeYouReset). Call it when the handler of a request finishes, however it finishes;
+    /// calling it before a reset, or more than once, is harmless. Trying to send on a reset stream
+    /// counts as this call too. See <see cref="H2Configuration.HoldResetStreams"/>.
+    /// </summary>
+    /// <param name="streamId">The stream.</param>
+    public void CompleteStreamWork(int streamId)
+    {
+        if (!_defence.Release(streamId) && _streams.TryGetValue(streamId, out H2Stream? stream))
+        {
+            stream.WorkCompleted = true;
+        }
     }
 
     private void ThrowIfClosed()
@@ -573,7 +608,7 @@ public sealed partial class H2Connection
         ThrowIfClosed();
         ArgumentOutOfRangeException.ThrowIfNegative(padLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(padLength, byte.MaxValue);
-        H2Stream stream = RequireStream(streamId);
+        H2Stream stream = RequireStream(streamId, releaseHeld: true);
         next = CheckSend(stream, StreamInput.SendData);
         if (endStream)
         {
@@ -626,6 +661,7 @@ public sealed partial class H2Connection
         if (increment > 0)
         {
             WindowUpdateFrame.Write(_outbound, 0, increment);
+            _outbound.MarkControlFrame(acknowledgement: false);
         }
     }
 }

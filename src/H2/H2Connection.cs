@@ -37,6 +37,7 @@ public sealed partial class H2Connection
     private readonly Dictionary<int, H2Stream> _streams = [];
     private readonly ClosedStreams _closedStreams;
     private readonly ReceiveHandler _receiver;
+    private readonly FloodDefence _defence;
 
     private long _outboundConnectionWindow = InitialConnectionWindow;
     private InboundWindow _inboundConnectionWindow = new(InitialConnectionWindow);
@@ -66,6 +67,8 @@ public sealed partial class H2Connection
 
         // Our header list limit protects us from the start, before the peer has seen it.
         _decoder.MaxHeaderListSize = _config.MaxHeaderListSize;
+        _decoder.HeaderListHardLimit = _config.HeaderListHardLimit;
+        _defence = new FloodDefence(_config);
         _encoder.HeaderTableSize = Math.Min(HpackEncoder.DefaultHeaderTableSize, _config.MaxEncoderTableSize);
         _receiver = new ReceiveHandler(this);
     }
@@ -96,6 +99,12 @@ public sealed partial class H2Connection
 
     /// <summary>The highest stream identifier we have used (opened or promised), or 0.</summary>
     public int HighestOutboundStreamId => _highestOutboundStreamId;
+
+    /// <summary>
+    /// Streams the peer reset while our response was unfinished, which still count against our
+    /// SETTINGS_MAX_CONCURRENT_STREAMS until <see cref="CompleteStreamWork"/> is called for them.
+    /// </summary>
+    public int HeldResetStreams => _defence.HeldStreams;
 
     /// <summary>
     /// Whether a header block has begun and awaits its CONTINUATION frames. An I/O layer can bound
@@ -327,9 +336,19 @@ public sealed partial class H2Connection
             throw new ArgumentException("MaxFrameSize must be 16,384 to 2^24-1 (RFC 9113 §6.5.2).", nameof(config));
         }
 
-        if (config.MaxClosedStreams < 0 || config.MaxContinuationFrames < 0 || config.MaxHeaderBlockSize < 0 || config.MaxEncoderTableSize < 0)
+        if (config.MaxClosedStreams < 0 || config.MaxContinuationFrames < 0 || config.MaxHeaderBlockSize < 0 || config.MaxEncoderTableSize < 0
+            || config.HeaderListHardLimit < 0 || config.MaxPendingAcknowledgements < 0 || config.MaxPendingControlFrames < 0 || config.MaxSettingsPerFrame < 0)
         {
             throw new ArgumentException("Limits in the configuration must not be negative.", nameof(config));
+        }
+
+        ArgumentNullException.ThrowIfNull(config.TimeProvider, nameof(config));
+        foreach (RateLimit? limit in (ReadOnlySpan<RateLimit?>)[config.InboundResetRateLimit, config.GlitchRateLimit])
+        {
+            if (limit is { } given && (given.Burst < 1 || !(given.PerSecond >= 0) || double.IsInfinity(given.PerSecond)))
+            {
+                throw new ArgumentException("A rate limit needs a burst of at least 1 and a finite rate of 0 or more.", nameof(config));
+            }
         }
     }
 
@@ -363,11 +382,18 @@ public sealed partial class H2Connection
     }
 
     /// <summary>The stream, which must exist: otherwise the right exception for a closed or unknown one.</summary>
-    private H2Stream RequireStream(int streamId)
+    /// <param name="streamId">The stream.</param>
+    /// <param name="releaseHeld">Whether the caller is sending, which ends the application's work on a held stream.</param>
+    private H2Stream RequireStream(int streamId, bool releaseHeld = false)
     {
         if (_streams.TryGetValue(streamId, out H2Stream? stream))
         {
             return stream;
+        }
+
+        if (releaseHeld)
+        {
+            _defence.Release(streamId);
         }
 
         if (streamId > 0 && (IsLocalStreamId(streamId) ? streamId <= _highestOutboundStreamId : streamId <= _highestInboundStreamId))

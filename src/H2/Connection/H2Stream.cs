@@ -55,6 +55,9 @@ internal sealed class H2Stream
     /// <summary>The request's scheme and authority, so an ALTSVC frame on the stream can name its origin.</summary>
     public string? Origin { get; set; }
 
+    /// <summary>Whether the application said its work for the stream is done, so a reset need not hold it.</summary>
+    public bool WorkCompleted { get; set; }
+
     /// <summary>Streams in the open and half-closed states count against SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2).</summary>
     public bool CountsAsActive => State is StreamState.Open or StreamState.HalfClosedLocal or StreamState.HalfClosedRemote;
 

@@ -21,6 +21,13 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
     private int _head;
     private Chunk? _write;
 
+    // Octets ever queued and ever taken, and where each control frame ends in that count, so the
+    // connection can tell how many control frames still wait to be taken.
+    private long _queuedTotal;
+    private long _takenTotal;
+    private readonly Queue<long> _controlFrameEnds = new();
+    private readonly Queue<long> _acknowledgementEnds = new();
+
     /// <summary>The number of octets queued.</summary>
     public long Length { get; private set; }
 
@@ -50,6 +57,7 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
         int start = chunk.Written;
         chunk.Written += count;
         Length += count;
+        _queuedTotal += count;
 
         // Extend the last segment when it ends where this run starts in the same chunk.
         if (_segments.Count > _head && _segments[^1] is { Chunk: not null } last && ReferenceEquals(last.Chunk, chunk) && last.End == start)
@@ -69,6 +77,7 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
         {
             _segments.Add(new Segment(null, external, 0, external.Length));
             Length += external.Length;
+            _queuedTotal += external.Length;
         }
     }
 
@@ -81,6 +90,7 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
     {
         count = Math.Min(count, Length);
         Length -= count;
+        _takenTotal += count;
         while (count > 0)
         {
             Segment segment = _segments[_head];
@@ -137,6 +147,32 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
         CopyTo(bytes);
         Consume(bytes.Length);
         return bytes;
+    }
+
+    /// <summary>Notes that a control frame was just queued; <paramref name="acknowledgement"/> for SETTINGS and PING acknowledgements.</summary>
+    public void MarkControlFrame(bool acknowledgement)
+    {
+        _controlFrameEnds.Enqueue(_queuedTotal);
+        if (acknowledgement)
+        {
+            _acknowledgementEnds.Enqueue(_queuedTotal);
+        }
+    }
+
+    /// <summary>How many control frames are queued and not yet wholly taken.</summary>
+    public int PendingControlFrames => Pending(_controlFrameEnds);
+
+    /// <summary>How many SETTINGS and PING acknowledgements are queued and not yet wholly taken.</summary>
+    public int PendingAcknowledgements => Pending(_acknowledgementEnds);
+
+    private int Pending(Queue<long> ends)
+    {
+        while (ends.TryPeek(out long end) && end <= _takenTotal)
+        {
+            ends.Dequeue();
+        }
+
+        return ends.Count;
     }
 
     /// <summary>Drops everything queued.</summary>

@@ -15,7 +15,8 @@ namespace H2.Frames;
 /// RFC 9113 §6, and the header block rules of §4.3: a HEADERS or PUSH_PROMISE frame without
 /// END_HEADERS must be followed by CONTINUATION frames on the same stream and nothing else.
 /// CONTINUATION frames are joined onto the frame they continue, within the bounds
-/// <see cref="MaxContinuationFrames"/> and <see cref="MaxHeaderBlockSize"/>.
+/// <see cref="MaxContinuationFrames"/> and <see cref="MaxHeaderBlockSize"/>; a handler that is an
+/// <see cref="IHeaderFragmentHandler"/> gets the fragments one by one instead, unbuffered.
 /// </para>
 /// <para>
 /// Connection errors are thrown as <see cref="ProtocolException"/> (or a subtype). After any
@@ -303,7 +304,12 @@ public sealed class FrameReader
             case FrameType.Headers:
             {
                 ReadOnlySpan<byte> fragment = HeadersFrame.Parse(header, payload, out StreamPriority? priority);
-                if (header.HasFlag(FrameFlags.EndHeaders))
+                if (handler is IHeaderFragmentHandler fragments)
+                {
+                    BeginFragmentedBlock(header, fragment);
+                    fragments.OnHeadersFragment(streamId, fragment, header.HasFlag(FrameFlags.EndHeaders), header.HasFlag(FrameFlags.EndStream), priority);
+                }
+                else if (header.HasFlag(FrameFlags.EndHeaders))
                 {
                     CheckBlockSize(fragment.Length);
                     handler.OnHeaders(streamId, fragment, header.HasFlag(FrameFlags.EndStream), priority);
@@ -342,7 +348,12 @@ public sealed class FrameReader
             case FrameType.PushPromise:
             {
                 ReadOnlySpan<byte> fragment = PushPromiseFrame.Parse(header, payload, out int promisedStreamId);
-                if (header.HasFlag(FrameFlags.EndHeaders))
+                if (handler is IHeaderFragmentHandler fragments)
+                {
+                    BeginFragmentedBlock(header, fragment);
+                    fragments.OnPushPromiseFragment(streamId, promisedStreamId, fragment, header.HasFlag(FrameFlags.EndHeaders));
+                }
+                else if (header.HasFlag(FrameFlags.EndHeaders))
                 {
                     CheckBlockSize(fragment.Length);
                     handler.OnPushPromise(streamId, promisedStreamId, fragment);
@@ -441,6 +452,16 @@ public sealed class FrameReader
         AppendToBlock(fragment);
     }
 
+    /// <summary>Starts a header block that is handed on fragment by fragment: only its size is kept.</summary>
+    private void BeginFragmentedBlock(in FrameHeader header, ReadOnlySpan<byte> fragment)
+    {
+        CheckBlockSize(fragment.Length);
+        _blockLength = fragment.Length;
+        _continuationCount = 0;
+        _blockStreamId = header.StreamId;
+        _inHeaderBlock = !header.HasFlag(FrameFlags.EndHeaders);
+    }
+
     private void ContinueHeaderBlock(in FrameHeader header, ReadOnlySpan<byte> fragment, IFrameHandler handler)
     {
         if (++_continuationCount > _maxContinuationFrames)
@@ -450,6 +471,14 @@ public sealed class FrameReader
         }
 
         CheckBlockSize(_blockLength + fragment.Length);
+        if (handler is IHeaderFragmentHandler fragments)
+        {
+            _blockLength += fragment.Length;
+            _inHeaderBlock = !header.HasFlag(FrameFlags.EndHeaders);
+            fragments.OnContinuation(_blockStreamId, fragment, header.HasFlag(FrameFlags.EndHeaders));
+            return;
+        }
+
         AppendToBlock(fragment);
         if (!header.HasFlag(FrameFlags.EndHeaders))
         {

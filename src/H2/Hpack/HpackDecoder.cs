@@ -38,6 +38,14 @@ public sealed class HpackDecoder
     // first update must not exceed (RFC 7541 §4.2: the smallest size is signalled first).
     private int _smallestAllowedSize;
     private byte[]? _scratch;
+    private int? _headerListHardLimit;
+
+    // A block fed fragment by fragment: how far it has got, and a representation cut by the end
+    // of the last fragment, kept until the next one completes it.
+    private bool _inBlock;
+    private BlockProgress _block;
+    private byte[]? _pending;
+    private int _pendingLength;
 
     /// <summary>Creates a decoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
     public HpackDecoder()
@@ -126,6 +134,32 @@ public sealed class HpackDecoder
     /// <summary>The summed size of the dynamic table's entries (RFC 7541 §4.1).</summary>
     public int DynamicTableSize => _table.Size;
 
+    /// <summary>
+    /// The decoded size at which a block is abandoned at once, rather than decoded to its end and
+    /// refused: <see cref="HpackErrorKind.HeaderListFarTooLarge"/>, which ends the compression
+    /// context. <see langword="null"/> (the default) means twice <see cref="MaxHeaderListSize"/>.
+    /// A peer that sends far more than we announced is not worth decoding for.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int? HeaderListHardLimit
+    {
+        get => _headerListHardLimit;
+        set
+        {
+            if (value is int limit)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(limit);
+            }
+
+            _headerListHardLimit = value;
+        }
+    }
+
+    /// <summary>Whether a block has begun with <see cref="DecodeFragment"/> and awaits its last fragment.</summary>
+    public bool IsInBlock => _inBlock;
+
+    private long HardLimit => Math.Max(_headerListHardLimit ?? 2L * _maxHeaderListSize, _maxHeaderListSize);
+
     /// <summary>Decodes one complete header block.</summary>
     /// <param name="block">The whole header block (all fragments of a HEADERS or PUSH_PROMISE and its CONTINUATIONs).</param>
     /// <returns>The fields in the order they appear in the block.</returns>
@@ -145,118 +179,296 @@ public sealed class HpackDecoder
     /// <paramref name="destination"/>. When the header list is too large, the block has still been
     /// decoded to its end, so the dynamic table is in step with the peer's encoder.
     /// </exception>
+    /// <exception cref="InvalidOperationException">A block fed with <see cref="DecodeFragment"/> is unfinished.</exception>
     public void Decode(ReadOnlySpan<byte> block, List<HeaderField> destination)
     {
+        if (_inBlock)
+        {
+            throw new InvalidOperationException("A header block fed fragment by fragment is unfinished.");
+        }
+
+        DecodeFragment(block, endOfBlock: true, destination);
+    }
+
+    /// <summary>
+    /// Decodes the next fragment of a header block as it arrives (a HEADERS or PUSH_PROMISE frame,
+    /// then each CONTINUATION), so a block is decoded once, never re-parsed as it grows. Fields are
+    /// appended to <paramref name="destination"/> as they complete; a representation cut by the end
+    /// of a fragment is kept, and only it, until the next fragment completes it. The frame layer
+    /// bounds how large a whole block may grow (<see cref="Frames.FrameReader.MaxHeaderBlockSize"/>).
+    /// </summary>
+    /// <param name="fragment">The next fragment, possibly empty.</param>
+    /// <param name="endOfBlock">Whether this is the last fragment (END_HEADERS was set).</param>
+    /// <param name="destination">Receives the fields; pass the same list for every fragment of a block.</param>
+    /// <exception cref="HpackDecodingException">
+    /// The block is malformed or exceeds a limit; the block's fields are removed from
+    /// <paramref name="destination"/> and the block is over. <see cref="HpackErrorKind.HeaderListTooLarge"/>
+    /// comes only with the last fragment, once the block was decoded to its end.
+    /// </exception>
+    public void DecodeFragment(ReadOnlySpan<byte> fragment, bool endOfBlock, List<HeaderField> destination)
+    {
         ArgumentNullException.ThrowIfNull(destination);
-        int start = destination.Count;
+        if (!_inBlock)
+        {
+            _inBlock = true;
+            _block = new BlockProgress { Start = destination.Count };
+        }
+
         try
         {
-            DecodeFields(block, destination);
+            if (_pendingLength == 0)
+            {
+                int used = DecodeRepresentations(fragment, endOfBlock, destination);
+                KeepPending(fragment[used..]);
+            }
+            else
+            {
+                KeepPending(fragment);
+                int used = DecodeRepresentations(_pending.AsSpan(0, _pendingLength), endOfBlock, destination);
+                _pending.AsSpan(used, _pendingLength - used).CopyTo(_pending);
+                _pendingLength -= used;
+            }
+
+            if (endOfBlock)
+            {
+                FinishBlock();
+            }
         }
         catch (HpackDecodingException)
         {
-            destination.RemoveRange(start, destination.Count - start);
+            destination.RemoveRange(_block.Start, destination.Count - _block.Start);
+            EndBlock();
             throw;
         }
     }
 
-    private void DecodeFields(ReadOnlySpan<byte> block, List<HeaderField> destination)
+    /// <summary>Checks what only the whole block can tell, and ends it.</summary>
+    private void FinishBlock()
     {
-        int position = 0;
-        long listSize = 0;
-        bool seenField = false;
+        if (_pendingLength > 0)
+        {
+            throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside a field representation.");
+        }
 
-        if (_sizeUpdateRequired && (block.IsEmpty || (block[0] & 0xE0) != 0x20))
+        if (_sizeUpdateRequired && !_block.HasRepresentation)
         {
             throw new HpackDecodingException(
                 HpackErrorKind.TableSizeUpdateMissing,
                 "Header block does not begin with the dynamic table size update required after the allowed size was lowered.");
         }
 
-        while (position < block.Length)
-        {
-            byte first = block[position];
-            HeaderField field;
-            if ((first & 0x80) != 0)
-            {
-                // Indexed header field (RFC 7541 §6.1).
-                field = GetIndexed(HpackInteger.Read(block, ref position, 7));
-            }
-            else if ((first & 0x40) != 0)
-            {
-                // Literal with incremental indexing (RFC 7541 §6.2.1).
-                (string? name, string? value) = ReadLiteral(block, ref position, 6, indexing: true);
-                if (name is null || value is null)
-                {
-                    // Skipped as too long: as an entry it is larger than the table, so it empties it.
-                    _table.Clear();
-                    listSize = long.MaxValue / 2;
-                    seenField = true;
-                    continue;
-                }
-
-                field = new HeaderField(name, value);
-                _table.Add(field);
-            }
-            else if ((first & 0x20) != 0)
-            {
-                // Dynamic table size update (RFC 7541 §6.3): only before the first field (§4.2).
-                if (seenField)
-                {
-                    throw new HpackDecodingException(
-                        HpackErrorKind.TableSizeUpdateNotAtStart,
-                        "Dynamic table size update after a header field representation.");
-                }
-
-                int size = HpackInteger.Read(block, ref position, 5);
-                if (size > _maxAllowedTableSize)
-                {
-                    throw new HpackDecodingException(
-                        HpackErrorKind.TableSizeTooLarge,
-                        $"Dynamic table size update to {size} exceeds the allowed {_maxAllowedTableSize}.");
-                }
-
-                if (_sizeUpdateRequired && size > _smallestAllowedSize)
-                {
-                    throw new HpackDecodingException(
-                        HpackErrorKind.TableSizeUpdateMissing,
-                        $"The first size update ({size}) is above the smallest allowed size {_smallestAllowedSize} since the last block.");
-                }
-
-                _table.SetMaxSize(size);
-                _sizeUpdateRequired = false;
-                continue;
-            }
-            else
-            {
-                // Literal without indexing (0000) or never indexed (0001) (RFC 7541 §6.2.2, §6.2.3).
-                (string? name, string? value) = ReadLiteral(block, ref position, 4, indexing: false);
-                if (name is null || value is null)
-                {
-                    listSize = long.MaxValue / 2;
-                    seenField = true;
-                    continue;
-                }
-
-                field = new HeaderField(name, value, Sensitive: (first & 0x10) != 0);
-            }
-
-            seenField = true;
-            listSize += field.Size;
-            if (listSize <= _maxHeaderListSize)
-            {
-                destination.Add(field);
-            }
-        }
-
-        if (listSize > _maxHeaderListSize)
+        if (_block.ListSize > _maxHeaderListSize || _block.SkippedString)
         {
             throw new HpackDecodingException(
                 HpackErrorKind.HeaderListTooLarge,
-                listSize >= long.MaxValue / 2
+                _block.SkippedString
                     ? $"A string literal in the header block exceeds the limit of {_maxStringLength} octets."
-                    : $"Decoded header list of {listSize} octets exceeds the limit of {_maxHeaderListSize}.");
+                    : $"Decoded header list of {_block.ListSize} octets exceeds the limit of {_maxHeaderListSize}.");
         }
+
+        EndBlock();
+    }
+
+    private void EndBlock()
+    {
+        _inBlock = false;
+        _pendingLength = 0;
+        if (_pending is { Length: > ScratchSize })
+        {
+            // A large carry-over buffer was for one unusual block; do not keep it per connection.
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = null;
+        }
+    }
+
+    /// <summary>Appends octets to the carried-over representation.</summary>
+    private void KeepPending(ReadOnlySpan<byte> octets)
+    {
+        if (octets.IsEmpty)
+        {
+            return;
+        }
+
+        int needed = _pendingLength + octets.Length;
+        if (_pending is null || _pending.Length < needed)
+        {
+            byte[] bigger = needed <= ScratchSize ? new byte[ScratchSize] : ArrayPool<byte>.Shared.Rent(needed);
+            _pending?.AsSpan(0, _pendingLength).CopyTo(bigger);
+            if (_pending is { Length: > ScratchSize })
+            {
+                ArrayPool<byte>.Shared.Return(_pending);
+            }
+
+            _pending = bigger;
+        }
+
+        octets.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength = needed;
+    }
+
+    /// <summary>
+    /// Decodes the complete representations at the start of <paramref name="input"/>; unless this
+    /// is the end of the block, stops before one that is cut short.
+    /// </summary>
+    /// <returns>How many octets were decoded.</returns>
+    private int DecodeRepresentations(ReadOnlySpan<byte> input, bool endOfBlock, List<HeaderField> destination)
+    {
+        int position = 0;
+        BlockProgress block = _block;
+        try
+        {
+            while (position < input.Length)
+            {
+                if (!endOfBlock && !IsComplete(input[position..]))
+                {
+                    break;
+                }
+
+                DecodeRepresentation(input, ref position, ref block, destination);
+            }
+        }
+        finally
+        {
+            _block = block;
+        }
+
+        return position;
+    }
+
+    private void DecodeRepresentation(ReadOnlySpan<byte> input, ref int position, ref BlockProgress block, List<HeaderField> destination)
+    {
+        byte first = input[position];
+        if (_sizeUpdateRequired && !block.HasRepresentation && (first & 0xE0) != 0x20)
+        {
+            throw new HpackDecodingException(
+                HpackErrorKind.TableSizeUpdateMissing,
+                "Header block does not begin with the dynamic table size update required after the allowed size was lowered.");
+        }
+
+        block.HasRepresentation = true;
+        HeaderField field;
+        if ((first & 0x80) != 0)
+        {
+            // Indexed header field (RFC 7541 §6.1).
+            field = GetIndexed(HpackInteger.Read(input, ref position, 7));
+        }
+        else if ((first & 0x40) != 0)
+        {
+            // Literal with incremental indexing (RFC 7541 §6.2.1).
+            (string? name, string? value, int skipped) = ReadLiteral(input, ref position, 6, indexing: true);
+            if (name is null || value is null)
+            {
+                // Skipped as too long: as an entry it is larger than the table, so it empties it.
+                _table.Clear();
+                CountSkipped(ref block, name, value, skipped);
+                return;
+            }
+
+            field = new HeaderField(name, value);
+            _table.Add(field);
+        }
+        else if ((first & 0x20) != 0)
+        {
+            // Dynamic table size update (RFC 7541 §6.3): only before the first field (§4.2).
+            if (block.HasField)
+            {
+                throw new HpackDecodingException(
+                    HpackErrorKind.TableSizeUpdateNotAtStart,
+                    "Dynamic table size update after a header field representation.");
+            }
+
+            int size = HpackInteger.Read(input, ref position, 5);
+            if (size > _maxAllowedTableSize)
+            {
+                throw new HpackDecodingException(
+                    HpackErrorKind.TableSizeTooLarge,
+                    $"Dynamic table size update to {size} exceeds the allowed {_maxAllowedTableSize}.");
+            }
+
+            if (_sizeUpdateRequired && size > _smallestAllowedSize)
+            {
+                throw new HpackDecodingException(
+                    HpackErrorKind.TableSizeUpdateMissing,
+                    $"The first size update ({size}) is above the smallest allowed size {_smallestAllowedSize} since the last block.");
+            }
+
+            _table.SetMaxSize(size);
+            _sizeUpdateRequired = false;
+            return;
+        }
+        else
+        {
+            // Literal without indexing (0000) or never indexed (0001) (RFC 7541 §6.2.2, §6.2.3).
+            (string? name, string? value, int skipped) = ReadLiteral(input, ref position, 4, indexing: false);
+            if (name is null || value is null)
+            {
+                CountSkipped(ref block, name, value, skipped);
+                return;
+            }
+
+            field = new HeaderField(name, value, Sensitive: (first & 0x10) != 0);
+        }
+
+        block.HasField = true;
+        block.ListSize += field.Size;
+        if (block.ListSize <= _maxHeaderListSize)
+        {
+            destination.Add(field);
+        }
+        else if (block.ListSize > HardLimit)
+        {
+            throw FarTooLarge(block.ListSize);
+        }
+    }
+
+    /// <summary>Counts a field whose over-long string was skipped, at least as large as its encoded octets.</summary>
+    private void CountSkipped(ref BlockProgress block, string? name, string? value, int skipped)
+    {
+        block.HasField = true;
+        block.SkippedString = true;
+        block.ListSize += HeaderField.EntryOverhead + (name?.Length ?? 0) + (value?.Length ?? 0) + (long)skipped;
+        if (block.ListSize > HardLimit)
+        {
+            throw FarTooLarge(block.ListSize);
+        }
+    }
+
+    private HpackDecodingException FarTooLarge(long listSize) =>
+        new(
+            HpackErrorKind.HeaderListFarTooLarge,
+            $"Header list of at least {listSize} octets is far beyond the limit of {_maxHeaderListSize}; the block is not decoded further.");
+
+    /// <summary>
+    /// Whether the representation at the start of <paramref name="input"/> lies there whole, judged
+    /// from its integers and string lengths alone, without decoding it.
+    /// </summary>
+    private static bool IsComplete(ReadOnlySpan<byte> input)
+    {
+        byte first = input[0];
+        int position = 0;
+        int prefixBits = (first & 0x80) != 0 ? 7 : (first & 0x40) != 0 ? 6 : (first & 0x20) != 0 ? 5 : 4;
+        if (!HpackInteger.TryRead(input, ref position, prefixBits, out int index))
+        {
+            return false;
+        }
+
+        if (prefixBits is 7 or 5)
+        {
+            return true;
+        }
+
+        return (index != 0 || SkipString(input, ref position)) && SkipString(input, ref position);
+    }
+
+    private static bool SkipString(ReadOnlySpan<byte> input, ref int position)
+    {
+        if (!HpackInteger.TryRead(input, ref position, 7, out int length) || length > input.Length - position)
+        {
+            return false;
+        }
+
+        position += length;
+        return true;
     }
 
     private HeaderField GetIndexed(int index)
@@ -282,16 +494,20 @@ public sealed class HpackDecoder
         return _table[dynamicIndex];
     }
 
-    /// <summary>Reads a literal field; a <see langword="null"/> name or value means a string was too long and skipped.</summary>
-    private (string? Name, string? Value) ReadLiteral(ReadOnlySpan<byte> block, ref int position, int prefixBits, bool indexing)
+    /// <summary>
+    /// Reads a literal field; a <see langword="null"/> name or value means a string was too long and
+    /// skipped, and <c>Skipped</c> counts the octets skipped.
+    /// </summary>
+    private (string? Name, string? Value, int Skipped) ReadLiteral(ReadOnlySpan<byte> block, ref int position, int prefixBits, bool indexing)
     {
         int nameIndex = HpackInteger.Read(block, ref position, prefixBits);
-        string? name = nameIndex == 0 ? ReadString(block, ref position, isName: true, indexing) : GetIndexed(nameIndex).Name;
-        string? value = ReadString(block, ref position, isName: false, indexing);
-        return (name, value);
+        int skipped = 0;
+        string? name = nameIndex == 0 ? ReadString(block, ref position, isName: true, indexing, ref skipped) : GetIndexed(nameIndex).Name;
+        string? value = ReadString(block, ref position, isName: false, indexing, ref skipped);
+        return (name, value, skipped);
     }
 
-    private string? ReadString(ReadOnlySpan<byte> block, ref int position, bool isName, bool indexing)
+    private string? ReadString(ReadOnlySpan<byte> block, ref int position, bool isName, bool indexing, ref int skipped)
     {
         if (position >= block.Length)
         {
@@ -318,6 +534,7 @@ public sealed class HpackDecoder
                     $"String literal of {length} octets exceeds the limit of {_maxStringLength}.");
             }
 
+            skipped += length;
             return null;
         }
 
@@ -346,4 +563,23 @@ public sealed class HpackDecoder
 
     private static string ToString(ReadOnlySpan<byte> octets, bool isName) =>
         (isName ? HpackStaticTable.FindInternedName(octets) : null) ?? Latin1.GetString(octets);
+
+    /// <summary>What a block has decoded so far, across its fragments.</summary>
+    private struct BlockProgress
+    {
+        /// <summary>Where the block's fields begin in the destination list.</summary>
+        public int Start;
+
+        /// <summary>The header list size so far, as SETTINGS_MAX_HEADER_LIST_SIZE counts it.</summary>
+        public long ListSize;
+
+        /// <summary>Whether any representation (field or size update) has been read.</summary>
+        public bool HasRepresentation;
+
+        /// <summary>Whether a field representation has been read (size updates must come before).</summary>
+        public bool HasField;
+
+        /// <summary>Whether a string was skipped as longer than the limit.</summary>
+        public bool SkippedString;
+    }
 }

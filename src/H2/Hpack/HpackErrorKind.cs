@@ -36,4 +36,10 @@ public enum HpackErrorKind
     /// connection may carry on (for example by refusing only this stream).
     /// </summary>
     HeaderListTooLarge,
+
+    /// <summary>
+    /// The header list grew beyond <see cref="HpackDecoder.HeaderListHardLimit"/>: the block was
+    /// abandoned part way, so the compression context is lost and the connection must end.
+    /// </summary>
+    HeaderListFarTooLarge,
 }

@@ -39,21 +39,38 @@ internal static class HpackInteger
     /// <exception cref="HpackDecodingException">The integer is cut short or exceeds 2^31-1.</exception>
     public static int Read(ReadOnlySpan<byte> source, ref int position, int prefixBits)
     {
+        if (!TryRead(source, ref position, prefixBits, out int value))
+        {
+            throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside an integer.");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Reads an integer as <see cref="Read"/> does, but reports a cut-short integer by returning
+    /// <see langword="false"/> (with <paramref name="position"/> then meaningless), so that a decoder
+    /// fed fragment by fragment can wait for the rest.
+    /// </summary>
+    /// <exception cref="HpackDecodingException">The integer exceeds 2^31-1.</exception>
+    public static bool TryRead(ReadOnlySpan<byte> source, ref int position, int prefixBits, out int value)
+    {
+        if (position >= source.Length)
+        {
+            value = 0;
+            return false;
+        }
+
         int max = (1 << prefixBits) - 1;
-        int value = source[position++] & max;
+        value = source[position++] & max;
         if (value < max)
         {
-            return value;
+            return true;
         }
 
         long result = max;
-        for (int shift = 0; ; shift += 7)
+        for (int shift = 0; position < source.Length; shift += 7)
         {
-            if (position >= source.Length)
-            {
-                throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside an integer.");
-            }
-
             byte octet = source[position++];
             result += (long)(octet & 0x7F) << shift;
 
@@ -66,8 +83,11 @@ internal static class HpackInteger
 
             if ((octet & 0x80) == 0)
             {
-                return (int)result;
+                value = (int)result;
+                return true;
             }
         }
+
+        return false;
     }
 }

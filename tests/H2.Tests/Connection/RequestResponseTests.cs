@@ -376,10 +376,23 @@ public class RequestResponseTests
     }
 
     [Fact]
-    public void OversizedHeaderList_IsAStreamError_AndTheContextSurvives()
+    public void OversizedHeaderList_IsAnswered431_AndTheContextSurvives()
     {
         RawPeer peer = ForServer(new H2Configuration { MaxHeaderListSize = 200 });
-        Assert.Empty(peer.Send(peer.Headers(1, [.. Get(), ("x-big", new string('a', 300))], endStream: true)));
+        Assert.Empty(peer.Send(peer.Headers(1, [.. Get(), ("x-big", new string('a', 100))], endStream: true)));
+        var answer = Assert.Single(peer.Received().OfType<HeadersFrame>());
+        Assert.True(answer.EndStream);
+        Assert.Equal(new HeaderField(":status", "431"), Assert.Single(new HpackDecoder().Decode(answer.HeaderBlockFragment.Span)));
+        Assert.IsType<RequestReceived>(peer.Send(peer.Headers(3, Get(), endStream: true))[0]);
+    }
+
+    [Fact]
+    public void OversizedTrailers_AreAStreamError_AndTheContextSurvives()
+    {
+        RawPeer peer = ForServer(new H2Configuration { MaxHeaderListSize = 200 });
+        peer.Send(peer.Headers(1, Post()));
+        peer.Received();
+        Assert.IsType<StreamReset>(Assert.Single(peer.Send(peer.Headers(1, [("x-big", new string('a', 200))], endStream: true))));
         Assert.Equal(ErrorCode.ProtocolError, peer.ResetCode(1));
         Assert.IsType<RequestReceived>(peer.Send(peer.Headers(3, Get(), endStream: true))[0]);
     }

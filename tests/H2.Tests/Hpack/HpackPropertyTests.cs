@@ -100,6 +100,81 @@ public class HpackPropertyTests
     }
 
     [Fact]
+    public void FragmentedDecoding_OfTheCorpus_MatchesWholeBlockDecoding()
+    {
+        HpackStory[] stories = [.. HpackStory.Folders().Where(f => !f.StartsWith("raw-data", StringComparison.Ordinal))
+            .SelectMany(f => HpackStory.Files(f).Take(4)).Select(HpackStory.Load)];
+        Gen.Select(Gen.Int[0, stories.Length - 1], Gen.Int[1, 40].Array[64]).Sample((index, cuts) =>
+        {
+            var whole = new HpackDecoder { MaxHeaderListSize = int.MaxValue };
+            var pieces = new HpackDecoder { MaxHeaderListSize = int.MaxValue };
+            int cut = 0;
+            foreach (HpackStoryCase item in stories[index].Cases.Where(c => c.Wire is not null))
+            {
+                byte[] wire = item.Wire!;
+                var fields = new List<HeaderField>();
+                int offset = 0;
+                do
+                {
+                    int length = Math.Min(cuts[cut++ % cuts.Length], wire.Length - offset);
+                    pieces.DecodeFragment(wire.AsSpan(offset, length), offset + length == wire.Length, fields);
+                    offset += length;
+                }
+                while (offset < wire.Length);
+
+                Assert.Equal(whole.Decode(wire), fields);
+                Assert.False(pieces.IsInBlock);
+            }
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void FragmentedDecoding_OfRandomBytes_FailsAsWholeDecodingDoes()
+    {
+        Gen.Select(Gen.Byte.Array[0, 80], Gen.Int[1, 9].Array[16]).Sample((block, cuts) =>
+        {
+            HpackErrorKind? expected = null;
+            List<HeaderField>? expectedFields = null;
+            try
+            {
+                expectedFields = [.. new HpackDecoder().Decode(block)];
+            }
+            catch (HpackDecodingException e)
+            {
+                expected = e.Kind;
+            }
+
+            var decoder = new HpackDecoder();
+            var fields = new List<HeaderField>();
+            HpackErrorKind? actual = null;
+            try
+            {
+                int offset = 0, cut = 0;
+                do
+                {
+                    int length = Math.Min(cuts[cut++ % cuts.Length], block.Length - offset);
+                    decoder.DecodeFragment(block.AsSpan(offset, length), offset + length == block.Length, fields);
+                    offset += length;
+                }
+                while (offset < block.Length);
+            }
+            catch (HpackDecodingException e)
+            {
+                actual = e.Kind;
+                Assert.Empty(fields);
+            }
+
+            // Which rule a broken block breaks first may differ; whether it breaks one may not.
+            Assert.Equal(expected is null, actual is null);
+            Assert.Equal(expected == HpackErrorKind.HeaderListTooLarge, actual == HpackErrorKind.HeaderListTooLarge);
+            if (expectedFields is not null)
+            {
+                Assert.Equal(expectedFields, fields);
+            }
+        }, iter: 20000);
+    }
+
+    [Fact]
     public void HuffmanEncodeThenDecode_IsTheIdentity()
     {
         Gen.Char['\0', '\u00ff'].Array[0, 200].Sample(chars =>
