@@ -115,6 +115,10 @@ internal static class ConnectionTarget
             case TrailersReceived { StreamEnded: not null } trailers:
                 Respond(server, trailers.StreamId, withBody);
                 break;
+            case StreamReset reset:
+                // The handler of a reset request stops, and says so, as H2.Net's does.
+                server.CompleteStreamWork(reset.StreamId);
+                break;
         }
     }
 
@@ -123,6 +127,7 @@ internal static class ConnectionTarget
         if (!withBody)
         {
             server.SendHeaders(streamId, Response(), endStream: true);
+            server.CompleteStreamWork(streamId);
             return;
         }
 
@@ -130,6 +135,7 @@ internal static class ConnectionTarget
         server.SendHeaders(streamId, Response());
         int length = Math.Min(Body.Length, Math.Min(server.LocalFlowControlWindow(streamId), server.MaxOutboundFrameSize));
         server.SendData(streamId, Body.AsSpan(0, length), endStream: true);
+        server.CompleteStreamWork(streamId);
     }
 
     private static void AnswerAsClient(H2Connection client, Event @event)
