@@ -124,7 +124,11 @@ internal sealed class H2ServerSession : H2Session
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
                 {
                     // RFC 9113 §8.7: refused before any processing, so the client may retry it.
-                    later.Add(() => Reset(stream, ErrorCode.RefusedStream));
+                    later.Add(() =>
+                    {
+                        Reset(stream, ErrorCode.RefusedStream);
+                        CompleteWork(stream);
+                    });
                     break;
                 }
 
@@ -146,6 +150,7 @@ internal sealed class H2ServerSession : H2Session
         if (stream.ResetCode is not null)
         {
             // Reset in the same read that opened it: no handler at all.
+            CompleteWork(stream);
             Interlocked.Decrement(ref _runningHandlers);
             return;
         }
@@ -210,8 +215,21 @@ internal sealed class H2ServerSession : H2Session
                 ReturnCredit(stream.Body.Abandon());
             }
 
+            CompleteWork(stream);
             SignalWriter();
             Interlocked.Decrement(ref _runningHandlers);
+        }
+    }
+
+    /// <summary>Tells the connection the handler is done, so a reset stream stops counting against the concurrency limit.</summary>
+    private void CompleteWork(ServerStream stream)
+    {
+        lock (Sync)
+        {
+            if (!Connection.IsClosed)
+            {
+                Connection.CompleteStreamWork(stream.Id);
+            }
         }
     }
 
