@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using H2;
 using H2.Examples.Server;
+using H2.Net;
 using H2.Net.Server;
 
 // The example HTTP/2 server: the h2 tutorial's JSON echo and a few test routes, cleartext
@@ -20,10 +21,12 @@ var quiet = new Option<bool>("--quiet") { Description = "Do not log a line per r
 var verbose = new Option<bool>("--verbose") { Description = "Log every frame and connection event." };
 var idle = new Option<int>("--idle-timeout") { Description = "Seconds a connection may sit idle.", DefaultValueFactory = _ => 120 };
 var drain = new Option<int>("--drain-timeout") { Description = "Seconds open streams get to finish on shutdown.", DefaultValueFactory = _ => 10 };
+var headerTimeout = new Option<int>("--header-timeout") { Description = "Seconds a header block may stay incomplete (waiting for CONTINUATION).", DefaultValueFactory = _ => 10 };
+var minDataRate = new Option<int>("--min-data-rate") { Description = "Octets per second a client must at least send a request body or take a response at, after a 5-second grace; 0 turns it off.", DefaultValueFactory = _ => 240 };
 
 var root = new RootCommand("H2Sharp example HTTP/2 server. Routes: / and /get (request headers as JSON), /post (echo), /bytes/N, /status/N, /trailers.")
 {
-    host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain,
+    host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain, headerTimeout, minDataRate,
 };
 
 ParseResult parsed = root.Parse(args);
@@ -48,7 +51,9 @@ var settings = new ServerSettings(
     parsed.GetValue(quiet),
     parsed.GetValue(verbose),
     TimeSpan.FromSeconds(parsed.GetValue(idle)),
-    TimeSpan.FromSeconds(parsed.GetValue(drain)));
+    TimeSpan.FromSeconds(parsed.GetValue(drain)),
+    TimeSpan.FromSeconds(parsed.GetValue(headerTimeout)),
+    parsed.GetValue(minDataRate));
 return await ServerHost.RunAsync(settings);
 
 namespace H2.Examples.Server
@@ -56,7 +61,7 @@ namespace H2.Examples.Server
     /// <summary>The options, checked.</summary>
     /// <remarks>A <see cref="TlsPort"/> of -1 means no TLS.</remarks>
     internal sealed record ServerSettings(
-        string Host, int Port, int TlsPort, FileInfo? Cert, FileInfo? Key, bool Quiet, bool Verbose, TimeSpan IdleTimeout, TimeSpan DrainTimeout);
+        string Host, int Port, int TlsPort, FileInfo? Cert, FileInfo? Key, bool Quiet, bool Verbose, TimeSpan IdleTimeout, TimeSpan DrainTimeout, TimeSpan HeaderTimeout, int MinDataRate);
 
     /// <summary>Starts the listeners, logs, and shuts down gracefully on SIGINT or SIGTERM.</summary>
     internal static class ServerHost
@@ -118,6 +123,9 @@ namespace H2.Examples.Server
                 },
                 IdleTimeout = settings.IdleTimeout,
                 DrainTimeout = settings.DrainTimeout,
+                HeaderBlockTimeout = settings.HeaderTimeout,
+                MinRequestBodyDataRate = MinRate(settings.MinDataRate),
+                MinResponseDataRate = MinRate(settings.MinDataRate),
                 Log = settings.Verbose ? m => Console.WriteLine($"[h2] {m}") : null,
             };
 
@@ -153,6 +161,9 @@ namespace H2.Examples.Server
                 stop.TrySetResult();
             }
         }
+
+        private static MinDataRate? MinRate(int bytesPerSecond) =>
+            bytesPerSecond > 0 ? MinDataRate.Default with { BytesPerSecond = bytesPerSecond } : null;
 
         private static string Format(IPEndPoint endPoint) =>
             endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();

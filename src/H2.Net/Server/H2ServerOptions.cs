@@ -44,6 +44,29 @@ public sealed class H2ServerOptions
     /// <summary>Queued outbound octets per connection above which response writes wait for the socket. Default 1 MiB.</summary>
     public long MaxQueuedOutboundBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Body octets one response may add to the connection's outbound queue before it waits for the
+    /// transport to take them, so that many streams writing at once to a client that reads slowly
+    /// (with large windows and frames) cannot pile up memory. Default 64 KiB.
+    /// </summary>
+    public int MaxQueuedBytesPerStream { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// The least rate at which a request body must arrive while the handler waits to read it;
+    /// slower, and the stream is reset with CANCEL. <see langword="null"/> turns it off (for
+    /// long-lived streams such as gRPC's, per request through <see cref="H2ServerRequest.MinBodyDataRate"/>).
+    /// Default 240 octets per second after a 5-second grace period.
+    /// </summary>
+    public MinDataRate? MinRequestBodyDataRate { get; init; } = MinDataRate.Default;
+
+    /// <summary>
+    /// The least rate at which the client must take a response body while the handler waits to
+    /// write it (for flow-control window or for the transport); slower, and the stream is reset
+    /// with CANCEL. <see langword="null"/> turns it off (per response through
+    /// <see cref="H2ServerResponse.MinDataRate"/>). Default 240 octets per second after 5 seconds.
+    /// </summary>
+    public MinDataRate? MinResponseDataRate { get; init; } = MinDataRate.Default;
+
     /// <summary>Receives a line for each connection-level problem (TLS failures, protocol errors, handler exceptions).</summary>
     public Action<string>? Log { get; init; }
 }

@@ -38,6 +38,13 @@ public sealed class H2ServerRequest
         }
     }
 
+    /// <summary>
+    /// The least rate at which the body must arrive while the handler waits to read it, or
+    /// <see langword="null"/> for none; starts as <see cref="H2ServerOptions.MinRequestBodyDataRate"/>.
+    /// Turn it off for streams that stay open and quiet by design (long polls, gRPC streaming).
+    /// </summary>
+    public MinDataRate? MinBodyDataRate { get; set; }
+
     /// <summary>The HTTP/2 stream the request arrived on.</summary>
     public int StreamId { get; }
 

@@ -22,6 +22,12 @@ public sealed class H2ServerResponse
         _stream = stream;
     }
 
+    /// <summary>
+    /// The least rate at which the client must take the body while the handler waits to write it,
+    /// or <see langword="null"/> for none; starts as <see cref="H2ServerOptions.MinResponseDataRate"/>.
+    /// </summary>
+    public MinDataRate? MinDataRate { get; set; }
+
     /// <summary>The status code; 200 unless set. Fixed once the response has started.</summary>
     public int StatusCode { get; set; } = 200;
 

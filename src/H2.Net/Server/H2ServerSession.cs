@@ -19,6 +19,7 @@ internal sealed class H2ServerSession : H2Session
     private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
         : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
     {
+        MaxQueuedBytesPerStream = options.MaxQueuedBytesPerStream;
         _handler = handler;
         _options = options;
         _remote = remote;
@@ -104,7 +105,7 @@ internal sealed class H2ServerSession : H2Session
         }
 
         SignalWriter();
-        var response = new H2ServerResponse(this, pushed);
+        var response = new H2ServerResponse(this, pushed) { MinDataRate = _options.MinResponseDataRate };
         pushed.Context = new H2RequestContext(request, response, _remote, _tls, pushed.Aborted);
         return response;
     }
@@ -155,8 +156,9 @@ internal sealed class H2ServerSession : H2Session
             return;
         }
 
-        var response = new H2ServerResponse(this, stream);
-        var context = new H2RequestContext(new H2ServerRequest(stream.Id, headers, stream.Body), response, _remote, _tls, stream.Aborted);
+        var response = new H2ServerResponse(this, stream) { MinDataRate = _options.MinResponseDataRate };
+        var request = new H2ServerRequest(stream.Id, headers, stream.Body) { MinBodyDataRate = _options.MinRequestBodyDataRate };
+        var context = new H2RequestContext(request, response, _remote, _tls, stream.Aborted);
         stream.Context = context;
         _ = Task.Run(() => RunHandlerAsync(stream, context));
     }
@@ -233,6 +235,37 @@ internal sealed class H2ServerSession : H2Session
         }
     }
 
+    /// <summary>Resets the streams whose client sends the request body or takes the response slower than allowed.</summary>
+    private void ResetSlowStreams(long now)
+    {
+        List<(ServerStream Stream, string Reason)>? slow = null;
+        lock (Sync)
+        {
+            foreach (SessionStream candidate in Streams.Values)
+            {
+                if (candidate is not ServerStream { Context: { } context } stream)
+                {
+                    continue;
+                }
+
+                string? reason =
+                    context.Request.MinBodyDataRate is { } inbound && stream.Body.Receiving.IsBelow(inbound, now) ? $"request body slower than {inbound.BytesPerSecond} B/s" :
+                    context.Response.MinDataRate is { } outbound && stream.Sending.IsBelow(outbound, now) ? $"response taken slower than {outbound.BytesPerSecond} B/s" :
+                    null;
+                if (reason is not null)
+                {
+                    (slow ??= []).Add((stream, reason));
+                }
+            }
+        }
+
+        foreach ((ServerStream stream, string reason) in slow ?? [])
+        {
+            _options.Log?.Invoke($"resetting stream {stream.Id}: {reason}");
+            Reset(stream, ErrorCode.Cancel, reason);
+        }
+    }
+
     /// <summary>Closes the connection when the handshake does not complete in time, or when it has been idle too long.</summary>
     private async Task MonitorAsync()
     {
@@ -279,6 +312,8 @@ internal sealed class H2ServerSession : H2Session
                     await ShutdownAsync(_options.DrainTimeout).ConfigureAwait(false);
                     return;
                 }
+
+                ResetSlowStreams(now);
             }
         }
         catch (ObjectDisposedException)

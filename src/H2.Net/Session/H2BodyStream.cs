@@ -28,6 +28,9 @@ public sealed class H2BodyStream : Stream
     /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
     public IReadOnlyList<HeaderField>? Trailers { get; private set; }
 
+    /// <summary>How fast the body arrives while the reader waits for it; guarded by the session lock.</summary>
+    internal DataRateMeter Receiving { get; } = new();
+
     /// <summary>Whether the whole body has arrived (END_STREAM), read or not.</summary>
     public bool IsComplete
     {
@@ -95,6 +98,8 @@ public sealed class H2BodyStream : Stream
                     {
                         return 0;
                     }
+
+                    Receiving.BeginWait(Environment.TickCount64);
                 }
             }
 
@@ -110,7 +115,17 @@ public sealed class H2BodyStream : Stream
 
             if (consumed == 0)
             {
-                await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_session.Sync)
+                    {
+                        Receiving.EndWait(Environment.TickCount64);
+                    }
+                }
             }
         }
     }
@@ -170,6 +185,7 @@ public sealed class H2BodyStream : Stream
         }
 
         _chunks.Enqueue((data, flowControlled));
+        Receiving.Add(data.Length);
         _available.Set();
         return true;
     }

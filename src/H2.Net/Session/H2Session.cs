@@ -140,17 +140,23 @@ internal abstract class H2Session
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
         while (true)
         {
+            // Wait before queueing while the transport is behind, so no stream adds to a full
+            // queue; each turn adds at most MaxQueuedBytesPerStream, so the queue stays bounded
+            // however many streams write at once and however large the peer's frames and windows.
+            Task transport = WaitForTransportAsync(OutboundHighWater, waiting.Token);
+            await (transport.IsCompleted ? transport : WaitOnPeerAsync(stream, transport)).ConfigureAwait(false);
             bool sent = false;
             bool done;
             lock (Sync)
             {
                 ThrowIfUnusable(stream);
                 int window = Connection.LocalFlowControlWindow(stream.Id);
-                int size = Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), data.Length);
+                int size = Math.Min(Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
                 if (size > 0 || (data.IsEmpty && endStream))
                 {
                     bool last = endStream && size == data.Length;
                     Connection.SendData(stream.Id, data.Span[..size], last);
+                    stream.Sending.Add(size);
                     data = data[size..];
                     sent = true;
                     if (last)
@@ -168,19 +174,39 @@ internal abstract class H2Session
                 SignalWriter();
             }
 
-            if (done || sent)
+            if (done)
             {
-                // Keep the queue short: wait while the transport is behind.
-                await WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
-                if (done)
-                {
-                    return;
-                }
+                return;
             }
-            else
+
+            if (!sent)
             {
                 // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
-                await stream.Window.WaitAsync(waiting.Token).ConfigureAwait(false);
+                await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting.Token)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Body octets one stream may add to the outbound queue before it waits for the transport. Default 64 KiB.</summary>
+    public int MaxQueuedBytesPerStream { get; init; } = 64 * 1024;
+
+    /// <summary>Awaits a wait on the peer (window or transport), timing it for the stream's minimum data rate.</summary>
+    private async Task WaitOnPeerAsync(SessionStream stream, Task wait)
+    {
+        lock (Sync)
+        {
+            stream.Sending.BeginWait(Environment.TickCount64);
+        }
+
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (Sync)
+            {
+                stream.Sending.EndWait(Environment.TickCount64);
             }
         }
     }
@@ -204,7 +230,7 @@ internal abstract class H2Session
     }
 
     /// <summary>Resets a stream if it is still open, ends its body and fires its token, and forgets it.</summary>
-    public void Reset(SessionStream stream, ErrorCode code)
+    public void Reset(SessionStream stream, ErrorCode code, string reason = "reset by this endpoint")
     {
         bool wasOpen;
         lock (Sync)
@@ -227,7 +253,7 @@ internal abstract class H2Session
                 }
             }
 
-            stream.Abort(code, "reset by this endpoint");
+            stream.Abort(code, reason);
             ReturnCredit(stream.Body.Abandon());
         }
 

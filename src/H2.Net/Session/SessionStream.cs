@@ -19,6 +19,9 @@ internal class SessionStream
 
     public H2BodyStream Body { get; }
 
+    /// <summary>How fast our body goes out while the application waits on the peer (window or transport).</summary>
+    public DataRateMeter Sending { get; } = new();
+
     /// <summary>Set when the peer grants window to this stream or the connection.</summary>
     public AsyncSignal Window { get; } = new();
 
