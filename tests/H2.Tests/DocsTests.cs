@@ -29,7 +29,25 @@ public partial class DocsTests
         Assert.Equal(6, Listing().Count(text.ReplaceLineEndings("\n")));
     }
 
+    [Fact]
+    public void SecurityTable_NamesOnlyTestsThatExist()
+    {
+        // docs/security.md promises a test for each defence; a renamed or deleted test must not leave it promising nothing.
+        string root = RepoRoot();
+        string text = File.ReadAllText(Path.Combine(root, "docs", "security.md"));
+        string tests = string.Concat(Directory.GetFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        string[] names = [.. TestName().Matches(text).Select(m => m.Groups["method"].Value).Distinct()];
+        Assert.True(names.Length >= 60, $"only {names.Length} test names found in docs/security.md");
+        Assert.All(names, name => Assert.Matches($@"(void|Task) {name}\(", tests));
+    }
+
     private static string RepoRoot() => Directory.GetParent(TestData.Root)!.Parent!.FullName;
+
+    // `Class.Method` or `Method`, where a method name has an underscore, as our test names do.
+    [GeneratedRegex(@"`(?:[A-Z][A-Za-z0-9]*\.)?(?<method>[A-Z][a-z][A-Za-z0-9]*_[A-Za-z0-9_]+)`")]
+    private static partial Regex TestName();
 
     [GeneratedRegex(@"<!-- listing: (?<file>[^ ]+) -->\n```csharp\n(?<code>.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex Listing();

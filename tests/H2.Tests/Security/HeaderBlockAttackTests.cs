@@ -169,4 +169,26 @@ public class HeaderBlockAttackTests
         fine.Send(Write(SettingsFrame.WriteAck));
         Assert.IsType<RequestReceived>(fine.Send(HeadersFrameOf(1, [0x20, .. GetRequestBlock()]))[0]);
     }
+
+    [Fact]
+    public void DecoderTable_IsAllocatedAsEntriesArrive_NotAtTheAnnouncedSize()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var decoder = new HpackDecoder(1 << 30);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 0, 1024);
+        decoder.Decode(IndexedLiteral("x-a", "1"));
+        Assert.Equal(1, decoder.DynamicTableCount);
+    }
+
+    [Fact]
+    public void ZeroLengthHeaders_CountThirtyTwoOctetsEach_SoAFloodOfThemIs431()
+    {
+        // CVE-2019-9516: fields with empty names and values cost memory however small they look.
+        var peer = ForServer(new H2Configuration { MaxHeaderListSize = 4096, ValidateInboundHeaders = false });
+        byte[] block = [.. GetRequestBlock(), .. Repeat(200, _ => Literal(string.Empty, string.Empty))];
+        Assert.Empty(peer.Send(HeadersFrameOf(1, block)));
+        var answer = Assert.Single(peer.Received().OfType<HeadersFrame>());
+        Assert.Equal(":status: 431", Assert.Single(new HpackDecoder().Decode(answer.HeaderBlockFragment.Span)).ToString());
+    }
 }
