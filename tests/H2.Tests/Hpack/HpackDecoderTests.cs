@@ -257,3 +257,58 @@ public class HpackDecoderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new HpackDecoder(-1));
     }
 }
+
+/// <summary>Decoding a header block fragment by fragment, as HEADERS and CONTINUATION frames bring it.</summary>
+public class HpackFragmentedDecodingTests
+{
+    private static byte[] Block(params HeaderField[] fields) => new HpackEncoder().Encode(fields);
+
+    [Fact]
+    public void BlockEndingInsideARepresentation_IsTruncated()
+    {
+        var decoder = new HpackDecoder();
+        byte[] block = Block(("x-name", "value"));
+        var fields = new List<HeaderField>();
+        decoder.DecodeFragment(block.AsSpan(0, 3), endOfBlock: false, fields);
+        Assert.True(decoder.IsInBlock);
+        var error = Assert.Throws<HpackDecodingException>(() => decoder.DecodeFragment(block.AsSpan(3, 2), endOfBlock: true, fields));
+        Assert.Equal(HpackErrorKind.Truncated, error.Kind);
+    }
+
+    [Fact]
+    public void WholeBlockDecode_WhileAFragmentedBlockIsUnfinished_IsAMisuse()
+    {
+        var decoder = new HpackDecoder();
+        byte[] block = Block(("x-name", "value"));
+        decoder.DecodeFragment(block.AsSpan(0, 2), endOfBlock: false, []);
+        Assert.Throws<InvalidOperationException>(() => decoder.Decode(block));
+    }
+
+    [Fact]
+    public void RepresentationLongerThanTheScratchBuffer_DecodesAcrossManyFragments()
+    {
+        string value = new('v', 20_000);
+        byte[] block = Block(("x-long", value), (":path", "/"));
+        var decoder = new HpackDecoder();
+        var fields = new List<HeaderField>();
+        for (int offset = 0; offset < block.Length; offset += 1000)
+        {
+            int length = Math.Min(1000, block.Length - offset);
+            decoder.DecodeFragment(block.AsSpan(offset, length), endOfBlock: offset + length == block.Length, fields);
+        }
+
+        Assert.Equal([new HeaderField("x-long", value), new HeaderField(":path", "/")], fields);
+        Assert.False(decoder.IsInBlock);
+    }
+
+    [Fact]
+    public void SkippedOverlongStrings_StillCountTowardTheHardLimit()
+    {
+        // Strings over MaxStringLength are skipped, not kept, but their length still counts.
+        var decoder = new HpackDecoder { MaxStringLength = 100, MaxHeaderListSize = 1000, HeaderListHardLimit = 2000 };
+        Assert.Equal(2000, decoder.HeaderListHardLimit);
+        byte[] block = new HpackEncoder { IndexingPolicy = HpackIndexingPolicy.None }.Encode([("x-a", new string('a', 1500)), ("x-b", new string('b', 1500))]);
+        var error = Assert.Throws<HpackDecodingException>(() => decoder.Decode(block));
+        Assert.Equal(HpackErrorKind.HeaderListFarTooLarge, error.Kind);
+    }
+}
