@@ -13,6 +13,10 @@ public sealed partial class H2Connection
     private static readonly List<Event> s_noEvents = [];
     private List<Event> _events = s_noEvents;
 
+    // Events gather here during ReceiveData and leave as an array of the exact size, so the
+    // list's growth is paid once per connection, not once per call.
+    private List<Event>? _eventScratch;
+
     /// <summary>
     /// Hands received bytes to the connection and returns what the peer did, in order. Answers the
     /// protocol requires (SETTINGS and PING acknowledgements, resets for stream errors) are queued
@@ -27,32 +31,37 @@ public sealed partial class H2Connection
     /// </exception>
     public IReadOnlyList<Event> ReceiveData(ReadOnlySpan<byte> data)
     {
-        var events = new List<Event>();
         if (_closed)
         {
-            return events;
+            return [];
         }
 
+        List<Event> events = _eventScratch ??= new List<Event>(8);
         _events = events;
         try
         {
             _reader.Read(data, _receiver);
             CheckPendingControlFrames();
+            return events.Count == 0 ? [] : events.ToArray();
         }
         catch (ProtocolException error)
         {
-            FailConnection(error, events);
+            FailConnection(error, events.ToArray());
             throw;
         }
         finally
         {
             _events = s_noEvents;
+            events.Clear();
+            if (events.Capacity > 1024)
+            {
+                // One huge batch must not pin its list for the connection's lifetime.
+                _eventScratch = null;
+            }
         }
-
-        return events;
     }
 
-    private void FailConnection(ProtocolException error, List<Event> events)
+    private void FailConnection(ProtocolException error, Event[] events)
     {
         // RFC 9113 §5.4.1: the last stream we may have acted on, then the error code.
         int length = Math.Min(error.Message.Length, 256);

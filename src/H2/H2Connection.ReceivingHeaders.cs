@@ -14,7 +14,8 @@ public sealed partial class H2Connection
 {
     private static readonly HeaderField[] s_requestHeaderFieldsTooLarge = [(":status", "431")];
 
-    // The header block being received: its opening frame, and the fields decoded so far.
+    // The header block being received: its opening frame, and the fields decoded so far (in a
+    // list reused from block to block; each message gets an array of the exact size).
     private List<HeaderField>? _blockFields;
     private int _blockStreamId;
     private int _blockPromisedStreamId;
@@ -30,7 +31,8 @@ public sealed partial class H2Connection
             throw new UnsupportedFrameException("A client sent PUSH_PROMISE.");
         }
 
-        _blockFields = [];
+        _blockFields ??= new List<HeaderField>(16);
+        _blockFields.Clear();
         _blockStreamId = streamId;
         _blockPromisedStreamId = promisedStreamId;
         _blockEndStream = endStream;
@@ -75,8 +77,14 @@ public sealed partial class H2Connection
             return;
         }
 
-        List<HeaderField> fields = _blockFields!;
-        _blockFields = null;
+        HeaderField[] fields = [.. _blockFields!];
+        _blockFields!.Clear();
+        if (_blockFields.Capacity > 256)
+        {
+            // A large block must not pin its list for the connection's lifetime.
+            _blockFields = null;
+        }
+
         if (_blockPromisedStreamId == 0)
         {
             OnHeaders(_blockStreamId, fields, listError, _blockEndStream, _blockPriority);
@@ -87,7 +95,7 @@ public sealed partial class H2Connection
         }
     }
 
-    private void OnHeaders(int streamId, List<HeaderField> fields, string? listError, bool endStream, StreamPriority? priority)
+    private void OnHeaders(int streamId, HeaderField[] fields, string? listError, bool endStream, StreamPriority? priority)
     {
         if (!_streams.TryGetValue(streamId, out H2Stream? stream))
         {
@@ -118,7 +126,7 @@ public sealed partial class H2Connection
                 return;
             }
 
-            stream = new H2Stream(streamId, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize);
+            stream = TakeStream(streamId, isLocal: false);
             _streams.Add(streamId, stream);
         }
 
@@ -261,7 +269,7 @@ public sealed partial class H2Connection
         return new StreamEnded(stream.Id);
     }
 
-    private void OnPushPromise(int streamId, int promisedStreamId, List<HeaderField> fields, string? listError)
+    private void OnPushPromise(int streamId, int promisedStreamId, HeaderField[] fields, string? listError)
     {
         if (!LocalSettings.EnablePush)
         {
@@ -318,12 +326,10 @@ public sealed partial class H2Connection
             return;
         }
 
-        var promised = new H2Stream(promisedStreamId, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize)
-        {
-            Announced = true,
-            IsHeadRequest = info.Method == "HEAD",
-            Origin = parent.Origin,
-        };
+        H2Stream promised = TakeStream(promisedStreamId, isLocal: false);
+        promised.Announced = true;
+        promised.IsHeadRequest = info.Method == "HEAD";
+        promised.Origin = parent.Origin;
         AddStream(promised, StreamInput.RecvPushPromise);
         _events.Add(new PushedStreamReceived(promisedStreamId, streamId, _config.NormalizeInboundHeaders ? HeaderNormalizer.JoinCookies(fields) : fields));
     }

@@ -531,7 +531,9 @@ public sealed partial class H2Connection
             throw new TooManyStreamsException($"The peer allows at most {RemoteSettings.MaxConcurrentStreams} concurrent streams.");
         }
 
-        return new H2Stream(streamId, isLocal: true, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize) { Announced = true };
+        H2Stream stream = TakeStream(streamId, isLocal: true);
+        stream.Announced = true;
+        return stream;
     }
 
     /// <summary>Looks up a send transition; throws the local-misuse exception if it is not allowed.</summary>

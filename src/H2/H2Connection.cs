@@ -35,6 +35,10 @@ public sealed partial class H2Connection
     private readonly OutboundQueue _outbound = new();
     private readonly ArrayBufferWriter<byte> _headerBlock = new(256);
     private readonly Dictionary<int, H2Stream> _streams = [];
+
+    // Closed streams' objects kept for reuse; a few cover a busy connection's turnover.
+    private const int MaxSpareStreams = 16;
+    private readonly Stack<H2Stream> _spareStreams = new();
     private readonly ClosedStreams _closedStreams;
     private readonly ReceiveHandler _receiver;
     private readonly FloodDefence _defence;
@@ -177,7 +181,9 @@ public sealed partial class H2Connection
             // them from its first frame; they are in force here at once.
             ApplyLocalSettings(LocalSettings.Apply(settings));
             header = Convert.ToBase64String(writer.WrittenSpan[FrameHeader.Size..]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            var stream = new H2Stream(1, isLocal: true, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize) { Announced = true, OutboundPhase = HeaderPhase.Final };
+            H2Stream stream = TakeStream(1, isLocal: true);
+            stream.Announced = true;
+            stream.OutboundPhase = HeaderPhase.Final;
             AddStream(stream, StreamInput.UpgradeClient);
             _highestOutboundStreamId = 1;
         }
@@ -185,12 +191,10 @@ public sealed partial class H2Connection
         {
             ArgumentNullException.ThrowIfNull(settingsHeader);
             ApplyRemoteSettings(DecodeSettingsHeader(settingsHeader));
-            var stream = new H2Stream(1, isLocal: false, RemoteSettings.InitialWindowSize, LocalSettings.InitialWindowSize)
-            {
-                Announced = true,
-                InboundPhase = HeaderPhase.Final,
-                IsHeadRequest = requestMethod == "HEAD",
-            };
+            H2Stream stream = TakeStream(1, isLocal: false);
+            stream.Announced = true;
+            stream.InboundPhase = HeaderPhase.Final;
+            stream.IsHeadRequest = requestMethod == "HEAD";
             AddStream(stream, StreamInput.UpgradeServer);
             _highestInboundStreamId = 1;
         }
@@ -443,7 +447,26 @@ public sealed partial class H2Connection
         {
             _streams.Remove(stream.Id);
             _closedStreams.Remember(stream.Id, reason);
+            if (_spareStreams.Count < MaxSpareStreams)
+            {
+                // Nothing refers to a closed stream's object once it leaves the table; the next stream reuses it.
+                _spareStreams.Push(stream);
+            }
         }
+    }
+
+    /// <summary>A stream object for a new stream: a spare one made new, or a new one.</summary>
+    private H2Stream TakeStream(int streamId, bool isLocal)
+    {
+        int outboundWindow = RemoteSettings.InitialWindowSize;
+        int inboundWindow = LocalSettings.InitialWindowSize;
+        if (_spareStreams.TryPop(out H2Stream? stream))
+        {
+            stream.Reset(streamId, isLocal, outboundWindow, inboundWindow);
+            return stream;
+        }
+
+        return new H2Stream(streamId, isLocal, outboundWindow, inboundWindow);
     }
 
     private void Trace(string message)

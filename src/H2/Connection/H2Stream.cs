@@ -6,18 +6,33 @@ namespace H2.Connection;
 /// </summary>
 internal sealed class H2Stream
 {
-    public H2Stream(int id, bool isLocal, long outboundWindow, int inboundWindow)
+    public H2Stream(int id, bool isLocal, long outboundWindow, int inboundWindow) => Reset(id, isLocal, outboundWindow, inboundWindow);
+
+    /// <summary>Makes a closed stream's object new again, so that a busy connection reuses them instead of allocating one per stream.</summary>
+    public void Reset(int id, bool isLocal, long outboundWindow, int inboundWindow)
     {
         Id = id;
         IsLocal = isLocal;
+        State = StreamState.Idle;
         OutboundWindow = outboundWindow;
         Inbound = new InboundWindow(inboundWindow);
+        Announced = false;
+        InboundPhase = default;
+        OutboundPhase = default;
+        InboundExpectedLength = -1;
+        InboundReceivedLength = 0;
+        OutboundExpectedLength = -1;
+        OutboundSentLength = 0;
+        IsHeadRequest = false;
+        IsConnectRequest = false;
+        Origin = null;
+        WorkCompleted = false;
     }
 
-    public int Id { get; }
+    public int Id { get; private set; }
 
     /// <summary>Whether this endpoint opened (or promised) the stream.</summary>
-    public bool IsLocal { get; }
+    public bool IsLocal { get; private set; }
 
     public StreamState State { get; set; } = StreamState.Idle;
 
