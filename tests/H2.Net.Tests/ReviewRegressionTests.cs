@@ -175,6 +175,12 @@ public class ReviewRegressionTests(ITestOutputHelper output)
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (buffer.IsEmpty)
+            {
+                // A zero-byte read only waits for data; the throttle is on the bytes.
+                return await inner.ReadAsync(buffer, cancellationToken);
+            }
+
             await Task.Delay(delayMs, cancellationToken);
             return await inner.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], cancellationToken);
         }

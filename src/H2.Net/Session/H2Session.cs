@@ -439,7 +439,6 @@ internal abstract class H2Session
 
     private async Task ReadLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
         var later = new List<Action>();
         try
         {
@@ -447,31 +446,26 @@ internal abstract class H2Session
             {
                 // A peer that sends but does not read must not make us queue without bound.
                 await WaitForTransportAsync(4 * OutboundHighWater, _shutdown.Token).ConfigureAwait(false);
-                int read = await _transport.ReadAsync(buffer, _shutdown.Token).ConfigureAwait(false);
-                if (read == 0)
+
+                // Wait for data with no buffer (a zero-byte read), so an idle connection holds
+                // none; the buffer is rented for one read and returned once its bytes are handled.
+                await _transport.ReadAsync(Memory<byte>.Empty, _shutdown.Token).ConfigureAwait(false);
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+                ProtocolException? error;
+                try
                 {
-                    break;
+                    int read = await _transport.ReadAsync(buffer, _shutdown.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                    error = Receive(buffer.AsSpan(0, read), later);
                 }
-
-                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
-                ProtocolException? error = null;
-                lock (Sync)
+                finally
                 {
-                    IReadOnlyList<Event> events;
-                    try
-                    {
-                        events = Connection.ReceiveData(buffer.AsSpan(0, read));
-                    }
-                    catch (ProtocolException e)
-                    {
-                        error = e;
-                        events = e.Events;
-                    }
-
-                    foreach (Event @event in events)
-                    {
-                        OnEvent(@event, later);
-                    }
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 SignalWriter();
@@ -489,8 +483,33 @@ internal abstract class H2Session
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             CloseStreams();
+        }
+    }
+
+    /// <summary>Hands received bytes to the connection and routes its events; returns the connection error, if any.</summary>
+    private ProtocolException? Receive(ReadOnlySpan<byte> received, List<Action> later)
+    {
+        lock (Sync)
+        {
+            IReadOnlyList<Event> events;
+            ProtocolException? error = null;
+            try
+            {
+                events = Connection.ReceiveData(received);
+            }
+            catch (ProtocolException e)
+            {
+                error = e;
+                events = e.Events;
+            }
+
+            foreach (Event @event in events)
+            {
+                OnEvent(@event, later);
+            }
+
+            return error;
         }
     }
 
@@ -524,13 +543,12 @@ internal abstract class H2Session
 
     private async Task WriteLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteBufferSize);
         bool gentle = false;
         try
         {
             while (true)
             {
-                int wrote = await DrainAsync(buffer).ConfigureAwait(false);
+                int wrote = await DrainAsync().ConfigureAwait(false);
                 if (wrote > 0)
                 {
                     _drained.Pulse();
@@ -558,7 +576,6 @@ internal abstract class H2Session
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             _drained.Pulse();
         }
 
@@ -582,64 +599,77 @@ internal abstract class H2Session
     }
 
     /// <summary>Writes everything queued, in batches; returns how many octets were written.</summary>
-    private async Task<int> DrainAsync(byte[] buffer)
+    /// <remarks>The batching buffer is rented only while there is something to gather, so an idle connection holds none.</remarks>
+    private async Task<int> DrainAsync()
     {
         int total = 0;
-        while (true)
+        byte[]? buffer = null;
+        try
         {
-            ReadOnlyMemory<byte> direct = default;
-            int gathered = 0;
-            lock (Sync)
+            while (true)
             {
-                ReadOnlyMemory<byte> next = Connection.PeekDataToSend();
-                if (next.IsEmpty)
+                ReadOnlyMemory<byte> direct = default;
+                int gathered = 0;
+                lock (Sync)
                 {
-                    break;
-                }
-
-                if (next.Length >= DirectWriteThreshold)
-                {
-                    direct = next;
-                }
-                else
-                {
-                    while (!next.IsEmpty && gathered < buffer.Length)
+                    ReadOnlyMemory<byte> next = Connection.PeekDataToSend();
+                    if (next.IsEmpty)
                     {
-                        int take = Math.Min(next.Length, buffer.Length - gathered);
-                        next.Span[..take].CopyTo(buffer.AsSpan(gathered));
-                        Connection.AdvanceDataToSend(take);
-                        gathered += take;
-                        next = Connection.PeekDataToSend();
-                        if (next.Length >= DirectWriteThreshold)
+                        break;
+                    }
+
+                    if (next.Length >= DirectWriteThreshold)
+                    {
+                        direct = next;
+                    }
+                    else
+                    {
+                        buffer ??= ArrayPool<byte>.Shared.Rent(WriteBufferSize);
+                        while (!next.IsEmpty && gathered < buffer.Length)
                         {
-                            break;
+                            int take = Math.Min(next.Length, buffer.Length - gathered);
+                            next.Span[..take].CopyTo(buffer.AsSpan(gathered));
+                            Connection.AdvanceDataToSend(take);
+                            gathered += take;
+                            next = Connection.PeekDataToSend();
+                            if (next.Length >= DirectWriteThreshold)
+                            {
+                                break;
+                            }
                         }
                     }
                 }
-            }
 
-            // A peer that stops reading cannot hold the connection forever.
-            using var writing = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            writing.CancelAfter(_writeTimeout);
-            if (!direct.IsEmpty)
-            {
-                // The queue keeps these octets unchanged until they are advanced past.
-                await _transport.WriteAsync(direct, writing.Token).ConfigureAwait(false);
-                lock (Sync)
+                // A peer that stops reading cannot hold the connection forever.
+                using var writing = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+                writing.CancelAfter(_writeTimeout);
+                if (!direct.IsEmpty)
                 {
-                    Connection.AdvanceDataToSend(direct.Length);
+                    // The queue keeps these octets unchanged until they are advanced past.
+                    await _transport.WriteAsync(direct, writing.Token).ConfigureAwait(false);
+                    lock (Sync)
+                    {
+                        Connection.AdvanceDataToSend(direct.Length);
+                    }
+
+                    total += direct.Length;
+                }
+                else
+                {
+                    await _transport.WriteAsync(buffer.AsMemory(0, gathered), writing.Token).ConfigureAwait(false);
+                    total += gathered;
                 }
 
-                total += direct.Length;
+                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+                _drained.Pulse();
             }
-            else
+        }
+        finally
+        {
+            if (buffer is not null)
             {
-                await _transport.WriteAsync(buffer.AsMemory(0, gathered), writing.Token).ConfigureAwait(false);
-                total += gathered;
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-
-            Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
-            _drained.Pulse();
         }
 
         if (total > 0)

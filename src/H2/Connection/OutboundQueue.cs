@@ -107,13 +107,12 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
             {
                 if (ReferenceEquals(chunk, _write))
                 {
-                    // Nothing left in the chunk we write to: start again at its beginning.
-                    chunk.Written = 0;
+                    // Nothing left in the chunk we write to: an idle connection should hold no
+                    // chunk at all, so it goes back to the pool (renting it again is cheap).
+                    _write = null;
                 }
-                else
-                {
-                    ArrayPool<byte>.Shared.Return(chunk.Array);
-                }
+
+                ArrayPool<byte>.Shared.Return(chunk.Array);
             }
         }
 
