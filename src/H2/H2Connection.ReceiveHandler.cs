@@ -162,6 +162,11 @@ public sealed partial class H2Connection
                 // (RFC 9113 §6.4), so it becomes a connection error.
                 throw new ProtocolException(exception.ErrorCode, exception.Message);
             }
+            else
+            {
+                // A malformed frame on a closed stream needs no answer, but a stream of them is a flood.
+                connection._defence.CountGlitch(exception.Message);
+            }
         }
     }
 }

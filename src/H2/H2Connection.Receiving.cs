@@ -173,8 +173,13 @@ public sealed partial class H2Connection
         switch (_closedStreams.ReasonFor(streamId))
         {
             case StreamCloseReason.ResetSent:
-                // RFC 9113 §5.1: ignored, as frames may be in flight; but a stream of them is a flood.
+                // RFC 9113 §5.1: ignored, as frames may be in flight: a whole window of DATA from a
+                // client uploading when we said no. A stream of them once is normal; a stream of
+                // reset streams that keep getting frames is a flood, so each costs one glitch.
+                _closedStreams.Remember(streamId, StreamCloseReason.ResetSentLateFramesSeen);
                 _defence.CountGlitch($"{what} on a stream we reset");
+                return;
+            case StreamCloseReason.ResetSentLateFramesSeen:
                 return;
             case StreamCloseReason.Unknown when isHeaders && !IsLocalStreamId(streamId):
                 // Never opened (skipped over) or long forgotten: a new stream may not reuse a lower id.

@@ -296,7 +296,7 @@ public sealed partial class H2Connection
             : null;
         if (!_streams.TryGetValue(streamId, out H2Stream? parent))
         {
-            if (!IsIdle(streamId) && _closedStreams.ReasonFor(streamId) == StreamCloseReason.ResetSent)
+            if (!IsIdle(streamId) && _closedStreams.ReasonFor(streamId) is StreamCloseReason.ResetSent or StreamCloseReason.ResetSentLateFramesSeen)
             {
                 // RFC 9113 §5.1: a promise on a stream we reset still reserves a stream; reset it too.
                 StreamError(promisedStreamId, ErrorCode.Cancel, "promise on a stream we reset");

@@ -217,4 +217,14 @@ public class SlowPeerTests
             Assert.InRange(queued, 0, (1 << 20) + (Streams * 65 * 1024));
         }
     }
+
+    [Fact]
+    public void OptionsThatWouldStallOrNeverCheck_AreRefused()
+    {
+        static Task Handler(H2RequestContext context) => Task.CompletedTask;
+        Assert.Throws<ArgumentOutOfRangeException>(() => new H2Server(Handler, new H2ServerOptions { MaxQueuedBytesPerStream = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new H2Server(Handler, new H2ServerOptions { MaxQueuedOutboundBytes = 0 }));
+        Assert.Throws<ArgumentException>(() => new H2Server(Handler, new H2ServerOptions { MinRequestBodyDataRate = new MinDataRate(0, TimeSpan.Zero) }));
+        Assert.Throws<ArgumentException>(() => new H2Server(Handler, new H2ServerOptions { MinResponseDataRate = new MinDataRate(100, TimeSpan.FromSeconds(-1)) }));
+    }
 }

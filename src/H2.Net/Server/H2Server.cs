@@ -39,6 +39,15 @@ public sealed class H2Server : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         _handler = handler;
         _options = options ?? new H2ServerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedBytesPerStream, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedOutboundBytes, 1, nameof(options));
+        foreach (MinDataRate? rate in (ReadOnlySpan<MinDataRate?>)[_options.MinRequestBodyDataRate, _options.MinResponseDataRate])
+        {
+            if (rate is not null && (!(rate.BytesPerSecond > 0) || double.IsInfinity(rate.BytesPerSecond) || rate.GracePeriod < TimeSpan.Zero))
+            {
+                throw new ArgumentException("A minimum data rate needs a finite rate above 0 and a grace period of 0 or more.", nameof(options));
+            }
+        }
     }
 
     /// <summary>The number of open HTTP/2 connections.</summary>

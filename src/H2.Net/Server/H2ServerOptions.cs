@@ -60,8 +60,8 @@ public sealed class H2ServerOptions
     public MinDataRate? MinRequestBodyDataRate { get; init; } = MinDataRate.Default;
 
     /// <summary>
-    /// The least rate at which the client must take a response body while the handler waits to
-    /// write it (for flow-control window or for the transport); slower, and the stream is reset
+    /// The least rate at which the client must take a response body while the handler waits for
+    /// the client to open its flow-control window; slower, and the stream is reset
     /// with CANCEL. <see langword="null"/> turns it off (per response through
     /// <see cref="H2ServerResponse.MinDataRate"/>). Default 240 octets per second after 5 seconds.
     /// </summary>

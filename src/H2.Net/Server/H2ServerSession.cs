@@ -52,6 +52,9 @@ internal sealed class H2ServerSession : H2Session
 
                 stream.Body.Complete(null);
                 stream.RemoteEnded = true;
+
+                // The upgraded request runs a handler like any other, and is counted like one.
+                Interlocked.Increment(ref session._runningHandlers);
                 session.Dispatch(stream, upgrade.ToHttp2Headers(tls));
             }
 

@@ -143,8 +143,9 @@ internal abstract class H2Session
             // Wait before queueing while the transport is behind, so no stream adds to a full
             // queue; each turn adds at most MaxQueuedBytesPerStream, so the queue stays bounded
             // however many streams write at once and however large the peer's frames and windows.
-            Task transport = WaitForTransportAsync(OutboundHighWater, waiting.Token);
-            await (transport.IsCompleted ? transport : WaitOnPeerAsync(stream, transport)).ConfigureAwait(false);
+            // This wait is the whole connection's, so it does not count against this stream's
+            // minimum rate (a slow reader of the socket meets the write timeout instead).
+            await WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
             bool sent = false;
             bool done;
             lock (Sync)
@@ -190,7 +191,7 @@ internal abstract class H2Session
     /// <summary>Body octets one stream may add to the outbound queue before it waits for the transport. Default 64 KiB.</summary>
     public int MaxQueuedBytesPerStream { get; init; } = 64 * 1024;
 
-    /// <summary>Awaits a wait on the peer (window or transport), timing it for the stream's minimum data rate.</summary>
+    /// <summary>Awaits the peer's flow-control window, timing the wait for the stream's minimum data rate.</summary>
     private async Task WaitOnPeerAsync(SessionStream stream, Task wait)
     {
         lock (Sync)

@@ -9,6 +9,9 @@ internal enum StreamCloseReason : byte
     /// <summary>We sent RST_STREAM: frames already in flight are ignored.</summary>
     ResetSent,
 
+    /// <summary>As <see cref="ResetSent"/>, and late frames have been seen since (they cost one glitch per stream, not one per frame).</summary>
+    ResetSentLateFramesSeen,
+
     /// <summary>The peer sent RST_STREAM: it must send nothing more.</summary>
     ResetReceived,
 

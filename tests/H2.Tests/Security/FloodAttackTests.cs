@@ -134,13 +134,52 @@ public class FloodAttackTests
     }
 
     [Fact]
-    public void FramesOnStreamsWeReset_AreGlitches()
+    public void StreamsWeResetThatKeepGettingFrames_AreGlitches()
     {
         var peer = ForServer(Glitches(20));
-        peer.Send(HeadersFrameOf(1, GetRequestBlock(), endStream: false));
-        peer.Connection.ResetStream(1, ErrorCode.Cancel);
-        peer.Send(Repeat(20, _ => Data(1, [1])));
-        ExpectCalm(peer, Data(1, [1]));
+        for (int id = 1; id <= 41; id += 2)
+        {
+            peer.Send(HeadersFrameOf(id, GetRequestBlock(), endStream: false));
+            peer.Connection.ResetStream(id, ErrorCode.Cancel);
+            if (id < 41)
+            {
+                peer.Send(Data(id, [1]));
+            }
+        }
+
+        ExpectCalm(peer, Data(41, [1]));
+    }
+
+    [Fact]
+    public void AWholeWindowOfDataInFlight_AfterWeRejectAnUpload_IsNoFlood()
+    {
+        // RFC 9113 §5.1: the client may have a window's worth of DATA on the way when our reset
+        // arrives; that is one glitch for the stream, not one per frame, so rejecting uploads
+        // early is not mistaken for an attack.
+        var peer = ForServer(Glitches(20));
+        for (int id = 1; id <= 19; id += 2)
+        {
+            peer.Send(HeadersFrameOf(id, GetRequestBlock(), endStream: false));
+            peer.Connection.SendHeaders(id, [(":status", "401")], endStream: true);
+            peer.Connection.ResetStream(id, ErrorCode.NoError);
+            peer.Connection.CompleteStreamWork(id);
+            Assert.Empty(peer.Send(Repeat(60, _ => Data(id, new byte[100]))));
+        }
+
+        Assert.False(peer.Connection.IsClosed);
+    }
+
+    [Fact]
+    public void MalformedFramesOnClosedStreams_AreGlitches()
+    {
+        // Empty PRIORITY frames and zero WINDOW_UPDATEs on a closed stream are stream errors with
+        // no stream left to reset; they must still draw on the budget.
+        var peer = ForServer(Glitches(20));
+        peer.Send(HeadersFrameOf(1, GetRequestBlock()));
+        peer.Connection.SendHeaders(1, [(":status", "200")], endStream: true);
+        peer.Send(Repeat(10, _ => Raw(FrameType.Priority, FrameFlags.None, 1, [])));
+        peer.Send(Repeat(10, _ => Raw(FrameType.WindowUpdate, FrameFlags.None, 1, [0, 0, 0, 0])));
+        ExpectCalm(peer, Raw(FrameType.Priority, FrameFlags.None, 1, []));
     }
 
     [Fact]
