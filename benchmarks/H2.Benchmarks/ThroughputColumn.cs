@@ -16,6 +16,7 @@ internal sealed class ThroughputColumn(string name, Func<string, double?> perOpe
             nameof(HpackBenchmarks.DecodeCorpus) => HpackBenchmarks.CorpusWireBytes / 1e6,
             nameof(HpackBenchmarks.EncodeCorpus) => HpackBenchmarks.RawTextBytes / 1e6,
             nameof(FrameBenchmarks.Parse) or nameof(FrameBenchmarks.ParseChunked) or nameof(FrameBenchmarks.Serialize) => FrameBenchmarks.Capture.Length / 1e6,
+            nameof(BulkDataBenchmarks.Transfer) or nameof(BulkDataBenchmarks.Memcpy) => BulkDataBenchmarks.BodyLength / 1e6,
             _ => null,
         }),
         new ThroughputColumn("items/s", method => method switch
