@@ -35,6 +35,28 @@ if (args.Contains("--smoke"))
     return 0;
 }
 
+// `--dump-hpack-corpus <file>` writes the encoded corpus for nghttp2-hpack.c, so both decoders see the same octets:
+// per story the octet 'S', then per case a little-endian u32 table size (0xFFFFFFFF: unchanged),
+// a u32 length and the block.
+int dump = Array.IndexOf(args, "--dump-hpack-corpus");
+if (dump >= 0)
+{
+    using var output = new BinaryWriter(File.Create(args[dump + 1]));
+    foreach (H2.Tests.Hpack.HpackStory story in Corpus.EncodedStories)
+    {
+        output.Write((byte)'S');
+        foreach (H2.Tests.Hpack.HpackStoryCase item in story.Cases)
+        {
+            output.Write(item.HeaderTableSize is int size ? (uint)size : uint.MaxValue);
+            output.Write(item.Wire!.Length);
+            output.Write(item.Wire);
+        }
+    }
+
+    Console.WriteLine($"{Corpus.EncodedStories.Count} stories, {HpackBenchmarks.CorpusWireBytes} wire octets, {HpackBenchmarks.CorpusHeaders} fields");
+    return 0;
+}
+
 IConfig config = DefaultConfig.Instance.AddColumn([.. ThroughputColumn.All()]);
 BenchmarkSwitcher.FromAssembly(typeof(HpackBenchmarks).Assembly).Run(args, config);
 return 0;
