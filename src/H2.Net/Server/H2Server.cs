@@ -30,6 +30,7 @@ public sealed class H2Server : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _stopLock = new();
     private Task? _stopped;
+    private Task? _monitor;
 
     /// <summary>Creates a server; call <see cref="Listen"/> or <see cref="ListenTls"/>, or hand it streams with <see cref="ServeAsync(Stream, bool, EndPoint?, CancellationToken)"/>.</summary>
     /// <param name="handler">Answers each request.</param>
@@ -102,6 +103,7 @@ public sealed class H2Server : IAsyncDisposable
         }
 
         _sessions.TryAdd(session, 0);
+        EnsureMonitor();
         using (linked.Token.Register(() => _ = session.ShutdownAsync(_options.DrainTimeout)))
         {
             await session.Completion.ConfigureAwait(false);
@@ -153,6 +155,37 @@ public sealed class H2Server : IAsyncDisposable
         await Task.WhenAll(_sessions.Keys.Select(s => s.ShutdownAsync(_options.DrainTimeout))).ConfigureAwait(false);
         _stopping.Cancel();
         await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the one timer that checks every connection's deadlines, if it is not running.</summary>
+    private void EnsureMonitor()
+    {
+        if (_monitor is null)
+        {
+            lock (_stopLock)
+            {
+                _monitor ??= MonitorAsync();
+            }
+        }
+    }
+
+    private async Task MonitorAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                long now = Environment.TickCount64;
+                foreach (H2ServerSession session in _sessions.Keys)
+                {
+                    session.Tick(now);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private IPEndPoint StartListening(IPEndPoint endPoint, X509Certificate2? certificate)

@@ -13,8 +13,11 @@ internal sealed class H2ServerSession : H2Session
     private readonly EndPoint? _remote;
     private readonly bool _tls;
     private readonly int _handlerLimit;
+    private readonly long _started = Environment.TickCount64;
     private int _runningHandlers;
     private bool _settingsReceived;
+    private long _headerBlockSince;
+    private bool _monitorDone;
 
     private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
         : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
@@ -66,7 +69,6 @@ internal sealed class H2ServerSession : H2Session
         }
 
         session.Start();
-        _ = session.MonitorAsync();
         return session;
     }
 
@@ -269,58 +271,63 @@ internal sealed class H2ServerSession : H2Session
         }
     }
 
-    /// <summary>Closes the connection when the handshake does not complete in time, or when it has been idle too long.</summary>
-    private async Task MonitorAsync()
+    /// <summary>
+    /// Checks the session's deadlines; called by the server's one timer for all its connections
+    /// (a timer per connection would cost an idle connection more than everything else it holds).
+    /// Closes the connection when the handshake does not complete in time, when a header block
+    /// stays open too long, or when it has been idle too long; resets streams that move too slowly.
+    /// </summary>
+    internal void Tick(long now)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        long started = Environment.TickCount64;
-        long headerBlockSince = 0;
-        try
+        if (_monitorDone || Completion.IsCompleted)
         {
-            while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && !Completion.IsCompleted)
-            {
-                long now = Environment.TickCount64;
-                bool handshakeLate;
-                bool idle;
-                bool headerBlockLate;
-                lock (Sync)
-                {
-                    headerBlockSince = Connection.IsReceivingHeaderBlock ? (headerBlockSince == 0 ? now : headerBlockSince) : 0;
-                    headerBlockLate = headerBlockSince != 0 && now - headerBlockSince > _options.HeaderBlockTimeout.TotalMilliseconds;
-                    handshakeLate = !_settingsReceived && now - started > _options.HandshakeTimeout.TotalMilliseconds;
-                    idle = _settingsReceived && now - LastActivity > _options.IdleTimeout.TotalMilliseconds;
-                }
-
-                if (handshakeLate)
-                {
-                    _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
-                    Abort();
-                    return;
-                }
-
-                if (headerBlockLate)
-                {
-                    _options.Log?.Invoke("closing a connection whose header block stayed incomplete too long");
-                    Do(c =>
-                    {
-                        c.CloseConnection(ErrorCode.EnhanceYourCalm, "header block timeout"u8);
-                        return 0;
-                    });
-                    await ShutdownAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-                    return;
-                }
-
-                if (idle)
-                {
-                    await ShutdownAsync(_options.DrainTimeout).ConfigureAwait(false);
-                    return;
-                }
-
-                ResetSlowStreams(now);
-            }
+            return;
         }
-        catch (ObjectDisposedException)
+
+        bool handshakeLate;
+        bool idle;
+        bool headerBlockLate;
+        lock (Sync)
         {
+            _headerBlockSince = Connection.IsReceivingHeaderBlock ? (_headerBlockSince == 0 ? now : _headerBlockSince) : 0;
+            headerBlockLate = _headerBlockSince != 0 && now - _headerBlockSince > _options.HeaderBlockTimeout.TotalMilliseconds;
+            handshakeLate = !_settingsReceived && now - _started > _options.HandshakeTimeout.TotalMilliseconds;
+            idle = _settingsReceived && now - LastActivity > _options.IdleTimeout.TotalMilliseconds;
+        }
+
+        if (handshakeLate)
+        {
+            _monitorDone = true;
+            _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
+            Abort();
+        }
+        else if (headerBlockLate)
+        {
+            _monitorDone = true;
+            _options.Log?.Invoke("closing a connection whose header block stayed incomplete too long");
+            try
+            {
+                Do(c =>
+                {
+                    c.CloseConnection(ErrorCode.EnhanceYourCalm, "header block timeout"u8);
+                    return 0;
+                });
+            }
+            catch (IOException)
+            {
+                // Closed already.
+            }
+
+            _ = ShutdownAsync(TimeSpan.FromSeconds(1));
+        }
+        else if (idle)
+        {
+            _monitorDone = true;
+            _ = ShutdownAsync(_options.DrainTimeout);
+        }
+        else
+        {
+            ResetSlowStreams(now);
         }
     }
 }
