@@ -23,17 +23,14 @@ public sealed class Settings : IReadOnlyDictionary<SettingCode, uint>
     /// <summary>The largest allowed flow-control window, and SETTINGS_INITIAL_WINDOW_SIZE: 2^31-1.</summary>
     public const uint MaxWindowSize = int.MaxValue;
 
-    private readonly Dictionary<SettingCode, uint> _values = new()
-    {
-        [SettingCode.HeaderTableSize] = 4096,
-        [SettingCode.EnablePush] = 1,
-        [SettingCode.MaxConcurrentStreams] = Unlimited,
-        [SettingCode.InitialWindowSize] = 65535,
-        [SettingCode.MaxFrameSize] = 16384,
-        [SettingCode.MaxHeaderListSize] = Unlimited,
-        [SettingCode.EnableConnectProtocol] = 0,
-        [SettingCode.NoRfc7540Priorities] = 0,
-    };
+    // Unknown identifiers must be ignored (RFC 9113 §6.5.2); a few are kept for the application
+    // to see, but no more, so a peer cannot make a connection hold one entry per identifier.
+    private const int MaxUnknownSettings = 16;
+
+    // The settings this class knows, indexed by identifier (0x7 is unassigned and stays unused):
+    // a fixed array, not a dictionary, as every connection holds two of these for its lifetime.
+    private readonly uint[] _known = [0, 4096, 1, Unlimited, 65535, 16384, Unlimited, 0, 0, 0];
+    private List<KeyValuePair<SettingCode, uint>>? _unknown;
 
     private readonly Queue<IReadOnlyList<Frames.Setting>> _pending = new();
 
@@ -42,54 +39,87 @@ public sealed class Settings : IReadOnlyDictionary<SettingCode, uint>
     }
 
     /// <summary>SETTINGS_HEADER_TABLE_SIZE: the largest HPACK dynamic table this side's decoder allows.</summary>
-    public uint HeaderTableSize => _values[SettingCode.HeaderTableSize];
+    public uint HeaderTableSize => _known[(int)SettingCode.HeaderTableSize];
 
     /// <summary>SETTINGS_ENABLE_PUSH: whether this side accepts server push.</summary>
-    public bool EnablePush => _values[SettingCode.EnablePush] == 1;
+    public bool EnablePush => _known[(int)SettingCode.EnablePush] == 1;
 
     /// <summary>SETTINGS_MAX_CONCURRENT_STREAMS: how many streams this side lets its peer open (<see cref="Unlimited"/> if not set).</summary>
-    public uint MaxConcurrentStreams => _values[SettingCode.MaxConcurrentStreams];
+    public uint MaxConcurrentStreams => _known[(int)SettingCode.MaxConcurrentStreams];
 
     /// <summary>SETTINGS_INITIAL_WINDOW_SIZE: the initial window of every stream towards this side.</summary>
-    public int InitialWindowSize => (int)_values[SettingCode.InitialWindowSize];
+    public int InitialWindowSize => (int)_known[(int)SettingCode.InitialWindowSize];
 
     /// <summary>SETTINGS_MAX_FRAME_SIZE: the largest frame payload this side accepts.</summary>
-    public int MaxFrameSize => (int)_values[SettingCode.MaxFrameSize];
+    public int MaxFrameSize => (int)_known[(int)SettingCode.MaxFrameSize];
 
     /// <summary>SETTINGS_MAX_HEADER_LIST_SIZE: the largest header list this side accepts (<see cref="Unlimited"/> if not set).</summary>
-    public uint MaxHeaderListSize => _values[SettingCode.MaxHeaderListSize];
+    public uint MaxHeaderListSize => _known[(int)SettingCode.MaxHeaderListSize];
 
     /// <summary>SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441): whether this side accepts extended CONNECT.</summary>
-    public bool EnableConnectProtocol => _values[SettingCode.EnableConnectProtocol] == 1;
+    public bool EnableConnectProtocol => _known[(int)SettingCode.EnableConnectProtocol] == 1;
 
     /// <summary>SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218): whether this side ignores RFC 7540 priority signals.</summary>
-    public bool NoRfc7540Priorities => _values[SettingCode.NoRfc7540Priorities] == 1;
+    public bool NoRfc7540Priorities => _known[(int)SettingCode.NoRfc7540Priorities] == 1;
 
     /// <summary>How many SETTINGS frames of ours await acknowledgement (always 0 for the remote side).</summary>
     public int PendingCount => _pending.Count;
 
     /// <inheritdoc/>
-    public int Count => _values.Count;
+    public int Count => 8 + (_unknown?.Count ?? 0);
 
     /// <inheritdoc/>
-    public IEnumerable<SettingCode> Keys => _values.Keys;
+    public IEnumerable<SettingCode> Keys => this.Select(pair => pair.Key);
 
     /// <inheritdoc/>
-    public IEnumerable<uint> Values => _values.Values;
+    public IEnumerable<uint> Values => this.Select(pair => pair.Value);
 
     /// <summary>The value in force for a setting.</summary>
     /// <param name="key">The setting.</param>
     /// <exception cref="KeyNotFoundException">An unknown setting that was never set.</exception>
-    public uint this[SettingCode key] => _values[key];
+    public uint this[SettingCode key] => TryGetValue(key, out uint value) ? value : throw new KeyNotFoundException($"Setting {key} has no value.");
 
     /// <inheritdoc/>
-    public bool ContainsKey(SettingCode key) => _values.ContainsKey(key);
+    public bool ContainsKey(SettingCode key) => TryGetValue(key, out _);
 
     /// <inheritdoc/>
-    public bool TryGetValue(SettingCode key, out uint value) => _values.TryGetValue(key, out value);
+    public bool TryGetValue(SettingCode key, out uint value)
+    {
+        if (IsKnown(key))
+        {
+            value = _known[(int)key];
+            return true;
+        }
+
+        foreach (KeyValuePair<SettingCode, uint> pair in _unknown ?? [])
+        {
+            if (pair.Key == key)
+            {
+                value = pair.Value;
+                return true;
+            }
+        }
+
+        value = 0;
+        return false;
+    }
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<SettingCode, uint>> GetEnumerator() => _values.GetEnumerator();
+    public IEnumerator<KeyValuePair<SettingCode, uint>> GetEnumerator()
+    {
+        for (int code = 1; code < _known.Length; code++)
+        {
+            if (IsKnown((SettingCode)code))
+            {
+                yield return new((SettingCode)code, _known[code]);
+            }
+        }
+
+        foreach (KeyValuePair<SettingCode, uint> pair in _unknown ?? [])
+        {
+            yield return pair;
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -116,9 +146,11 @@ public sealed class Settings : IReadOnlyDictionary<SettingCode, uint>
         {
             uint? original = changes.TryGetValue(setting.Code, out ChangedSetting earlier)
                 ? earlier.OriginalValue
-                : _values.TryGetValue(setting.Code, out uint value) ? value : null;
-            _values[setting.Code] = setting.Value;
-            changes[setting.Code] = new ChangedSetting(setting.Code, original, setting.Value);
+                : TryGetValue(setting.Code, out uint value) ? value : null;
+            if (Set(setting.Code, setting.Value))
+            {
+                changes[setting.Code] = new ChangedSetting(setting.Code, original, setting.Value);
+            }
         }
 
         return changes;
@@ -134,7 +166,7 @@ public sealed class Settings : IReadOnlyDictionary<SettingCode, uint>
     /// <summary>The value a setting will have once every pending frame is acknowledged.</summary>
     internal uint Eventual(SettingCode code)
     {
-        uint value = _values.TryGetValue(code, out uint current) ? current : 0;
+        uint value = TryGetValue(code, out uint current) ? current : 0;
         foreach (IReadOnlyList<Frames.Setting> frame in _pending)
         {
             foreach (Frames.Setting setting in frame)
@@ -147,5 +179,35 @@ public sealed class Settings : IReadOnlyDictionary<SettingCode, uint>
         }
 
         return value;
+    }
+
+    private static bool IsKnown(SettingCode code) => code is >= SettingCode.HeaderTableSize and <= SettingCode.MaxHeaderListSize or SettingCode.EnableConnectProtocol or SettingCode.NoRfc7540Priorities;
+
+    /// <summary>Sets a value; <see langword="false"/> for an unknown identifier past the few that are kept.</summary>
+    private bool Set(SettingCode code, uint value)
+    {
+        if (IsKnown(code))
+        {
+            _known[(int)code] = value;
+            return true;
+        }
+
+        _unknown ??= [];
+        for (int i = 0; i < _unknown.Count; i++)
+        {
+            if (_unknown[i].Key == code)
+            {
+                _unknown[i] = new(code, value);
+                return true;
+            }
+        }
+
+        if (_unknown.Count >= MaxUnknownSettings)
+        {
+            return false;
+        }
+
+        _unknown.Add(new(code, value));
+        return true;
     }
 }

@@ -69,6 +69,21 @@ public class MemoryBoundTests
     }
 
     [Fact]
+    public void UnknownSettings_AreIgnoredPastAFew_SoTheirIdentifiersCannotFillMemory()
+    {
+        var peer = ForServer();
+        for (int frame = 0; frame < 100; frame++)
+        {
+            peer.Send(Write(w => SettingsFrame.Write(w, [.. Enumerable.Range(0, 30).Select(i => new Setting((SettingCode)(0x100 + (frame * 30) + i), 7))])));
+        }
+
+        Assert.False(peer.Connection.IsClosed);
+        Assert.InRange(peer.Connection.RemoteSettings.Count, 8, 8 + 16);
+        Assert.Equal(7u, peer.Connection.RemoteSettings[(SettingCode)0x100]);
+        Assert.False(peer.Connection.RemoteSettings.ContainsKey((SettingCode)0x1000));
+    }
+
+    [Fact]
     public void ClosedStreams_AreForgottenPastTheBound()
     {
         var peer = ForServer(new H2Configuration { MaxClosedStreams = 10 });
