@@ -60,9 +60,11 @@ public sealed class H2Configuration
 
     /// <summary>
     /// How many closed streams are remembered, to answer late frames on them as RFC 9113 §5.1 asks;
-    /// older ones are forgotten so a long-lived connection does not grow. Default 1,000.
+    /// older ones are forgotten so a long-lived connection does not grow. Late frames arrive within
+    /// a round trip, so a window's worth of streams is enough: default 100, as the default
+    /// <see cref="MaxConcurrentStreams"/> (nghttp2 keeps as many as the concurrency limit, too).
     /// </summary>
-    public int MaxClosedStreams { get; init; } = 1000;
+    public int MaxClosedStreams { get; init; } = 100;
 
     /// <summary>The most CONTINUATION frames one header block may use. Default 8.</summary>
     public int MaxContinuationFrames { get; init; } = Frames.FrameReader.DefaultMaxContinuationFrames;
