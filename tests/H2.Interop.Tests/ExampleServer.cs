@@ -63,6 +63,8 @@ public sealed partial class ExampleServer : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string[] Lines
     {
         get
