@@ -65,7 +65,11 @@ internal static class Routes
         }
     }
 
-    /// <summary>N pseudo-random octets, written as the client's window allows; memory stays one chunk per stream.</summary>
+    // One block of random octets serves every /bytes/N: writes copy it into the connection's
+    // queue, so streams can share it, and a request costs no 64 KiB of its own.
+    private static readonly byte[] s_noise = RandomNumberGenerator.GetBytes(64 * 1024);
+
+    /// <summary>N pseudo-random octets, written as the client's window allows.</summary>
     private static async Task BytesAsync(H2RequestContext context, string count)
     {
         if (!long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out long total) || total > MaxBytes)
@@ -76,8 +80,7 @@ internal static class Routes
 
         context.Response.Headers.Add(("content-type", "application/octet-stream"));
         context.Response.Headers.Add(("content-length", total.ToString(CultureInfo.InvariantCulture)));
-        byte[] chunk = new byte[64 * 1024];
-        RandomNumberGenerator.Fill(chunk);
+        byte[] chunk = s_noise;
         for (long sent = 0; sent < total; sent += chunk.Length)
         {
             await context.Response.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, total - sent)), context.Aborted);
