@@ -6,6 +6,8 @@ using static H2.Tests.Connection.RawPeer;
 namespace H2.Tests.Connection;
 
 /// <summary>Whatever bytes arrive, a connection raises nothing but <see cref="ProtocolException"/>.</summary>
+/// <remarks>Run apart from other tests, as one of them measures the heap.</remarks>
+[Collection(nameof(Security.MemoryBoundTests))]
 public class HostileInputTests
 {
     private static void Feed(H2Connection connection, byte[] input, int chunk) => Feed(connection, input, [chunk]);
