@@ -1,4 +1,5 @@
 using System.Globalization;
+using H2.Hpack;
 using System.Security.Cryptography;
 using System.Text.Json;
 using H2.Net.Server;
@@ -26,6 +27,19 @@ internal static class Routes
         };
     }
 
+    private static int IndexOf(IReadOnlyList<HeaderField> fields, string name, int start)
+    {
+        for (int i = start; i < fields.Count; i++)
+        {
+            if (fields[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The tutorial's answer: the request headers as a JSON object (like httpbin's /get).</summary>
     private static async Task HeadersAsJsonAsync(H2RequestContext context)
     {
@@ -33,10 +47,21 @@ internal static class Routes
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            foreach (string name in context.Request.Headers.Select(h => h.Name).Distinct())
+            IReadOnlyList<HeaderField> fields = context.Request.Headers;
+            for (int i = 0; i < fields.Count; i++)
             {
-                // As Python's dict(headers): a repeated name keeps its last value.
-                writer.WriteString(name, context.Request.Headers.Last(h => h.Name == name).Value);
+                // As Python's dict(headers): a repeated name keeps its last value, in the place of its first.
+                string name = fields[i].Name;
+                if (IndexOf(fields, name, 0) == i)
+                {
+                    int last = i;
+                    for (int next = IndexOf(fields, name, i + 1); next >= 0; next = IndexOf(fields, name, next + 1))
+                    {
+                        last = next;
+                    }
+
+                    writer.WriteString(name, fields[last].Value);
+                }
             }
 
             writer.WriteEndObject();

@@ -108,6 +108,44 @@ public class ServerClientTests
     }
 
     [Fact]
+    public async Task BodyReachingItsContentLength_EndsTheResponse_AndLateTrailersAreRefused()
+    {
+        var late = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new H2Server(async context =>
+        {
+            context.Response.Headers.Add(("content-length", "5"));
+            await context.Response.WriteAsync("hello"u8.ToArray());
+            bool ended = context.Response.IsCompleted;
+            if (context.Request.Path == "/late-trailers")
+            {
+                context.Response.Trailers.Add(("x-late", "1"));
+                try
+                {
+                    await context.Response.CompleteAsync();
+                    late.TrySetResult(null);
+                }
+                catch (InvalidOperationException e)
+                {
+                    late.TrySetResult(e);
+                }
+            }
+
+            Assert.True(ended);
+        });
+        IPEndPoint endPoint = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        await using (server)
+        await using (H2Client client = await H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{endPoint.Port}/")))
+        {
+            H2ClientResponse response = await client.SendAsync(new H2ClientRequest("GET", "/"));
+            Assert.Equal("hello"u8.ToArray(), await response.Body.ReadToEndAsync());
+            H2ClientResponse other = await client.SendAsync(new H2ClientRequest("GET", "/late-trailers"));
+            Assert.Equal("hello"u8.ToArray(), await other.Body.ReadToEndAsync());
+            Assert.Null(other.Trailers);
+            Assert.IsType<InvalidOperationException>(await late.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
     public async Task ManyConcurrentStreams_OnOneConnection()
     {
         (H2Server server, Uri uri) = await StartAsync();

@@ -15,6 +15,8 @@ public sealed class H2ServerResponse
     private readonly H2ServerSession _session;
     private readonly ServerStream _stream;
     private Stream? _body;
+    private long? _declaredLength;
+    private bool _endedByLength;
 
     internal H2ServerResponse(H2ServerSession session, ServerStream stream)
     {
@@ -34,7 +36,10 @@ public sealed class H2ServerResponse
     /// <summary>Header fields to send with the status; fixed once the response has started.</summary>
     public List<HeaderField> Headers { get; } = [];
 
-    /// <summary>Trailer fields, sent after the body when the response completes.</summary>
+    /// <summary>
+    /// Trailer fields, sent after the body when the response completes. With a content-length
+    /// header, the write that completes the body ends the response, so add trailers before it.
+    /// </summary>
     public List<HeaderField> Trailers { get; } = [];
 
     /// <summary>Whether the status and headers have been sent.</summary>
@@ -95,8 +100,17 @@ public sealed class H2ServerResponse
         }
 
         Start(endStream: false);
-        await _session.WriteAsync(_stream, data, endStream: false, cancellationToken).ConfigureAwait(false);
+
+        // The write that completes a declared content-length ends the stream with its last DATA
+        // frame, sparing an empty frame (and a trip through the connection) when the handler returns.
+        bool last = Trailers.Count == 0 && _declaredLength is long declared && BytesSent + data.Length == declared;
+        await _session.WriteAsync(_stream, data, endStream: last, cancellationToken).ConfigureAwait(false);
         BytesSent += data.Length;
+        if (last)
+        {
+            IsCompleted = true;
+            _endedByLength = true;
+        }
     }
 
     /// <summary>
@@ -109,6 +123,11 @@ public sealed class H2ServerResponse
     {
         if (IsCompleted)
         {
+            if (_endedByLength && Trailers.Count > 0)
+            {
+                throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write.");
+            }
+
             return;
         }
 
@@ -157,6 +176,14 @@ public sealed class H2ServerResponse
         }
 
         List<HeaderField> fields = [(":status", StatusCode.ToString(CultureInfo.InvariantCulture)), .. Headers];
+        foreach (HeaderField field in Headers)
+        {
+            if (field.Name == "content-length" && long.TryParse(field.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+            {
+                _declaredLength = length;
+            }
+        }
+
         _session.Do(c =>
         {
             c.SendHeaders(_stream.Id, fields, endStream);
