@@ -6,18 +6,30 @@ namespace H2.Hpack;
 /// </summary>
 internal sealed class HpackEncoderTable : HpackDynamicTable
 {
+    // Up to this size the table holds at most 128 entries, few enough that a cheap hash of a few
+    // characters is safe (a crafted collision costs at most a short chain); hashing every octet
+    // of every field was the encoder's largest cost. Larger tables hash whole strings.
+    private const int SampledHashLimit = 4096;
+
     // Values are insertion numbers (see HpackDynamicTable.Inserted).
-    private readonly Dictionary<FieldKey, long> _fields = new();
+    private Dictionary<FieldKey, long> _fields;
     private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
 
     public HpackEncoderTable(int maxSize)
         : base(maxSize)
     {
+        _fields = new(maxSize <= SampledHashLimit ? FieldKeyComparer.Sampled : FieldKeyComparer.Full);
     }
 
     /// <summary>Adds the field as the newest entry and records it in the lookup maps.</summary>
     public void AddAndIndex(in HeaderField field)
     {
+        if (MaxSize > SampledHashLimit && ReferenceEquals(_fields.Comparer, FieldKeyComparer.Sampled))
+        {
+            // The table grew past the limit: from now on, whole-string hashes.
+            _fields = new(_fields, FieldKeyComparer.Full);
+        }
+
         Add(field);
 
         // Add does nothing but empty the table when the field is larger than the table.
@@ -55,11 +67,23 @@ internal sealed class HpackEncoderTable : HpackDynamicTable
 
     private int ToIndex(long insertion) => HpackStaticTable.Count + (int)(Inserted - insertion);
 
-    private readonly record struct FieldKey(string Name, string Value)
-    {
-        public bool Equals(FieldKey other) =>
-            string.Equals(Name, other.Name, StringComparison.Ordinal) && string.Equals(Value, other.Value, StringComparison.Ordinal);
+    private readonly record struct FieldKey(string Name, string Value);
 
-        public override int GetHashCode() => HashCode.Combine(Name.GetHashCode(StringComparison.Ordinal), Value.GetHashCode(StringComparison.Ordinal));
+    /// <summary>Compares fields by their octets; hashes a few characters (small tables) or whole strings.</summary>
+    private sealed class FieldKeyComparer(bool sampled) : IEqualityComparer<FieldKey>
+    {
+        public static readonly FieldKeyComparer Sampled = new(sampled: true);
+        public static readonly FieldKeyComparer Full = new(sampled: false);
+
+        public bool Equals(FieldKey x, FieldKey y) =>
+            string.Equals(x.Name, y.Name, StringComparison.Ordinal) && string.Equals(x.Value, y.Value, StringComparison.Ordinal);
+
+        public int GetHashCode(FieldKey key) => sampled
+            ? HashCode.Combine(Sample(key.Name), Sample(key.Value))
+            : HashCode.Combine(key.Name.GetHashCode(StringComparison.Ordinal), key.Value.GetHashCode(StringComparison.Ordinal));
+
+        private static int Sample(string text) => text.Length == 0
+            ? 0
+            : (text.Length * 31) ^ (text[0] << 8) ^ (text[^1] << 16) ^ (text[text.Length / 2] << 24);
     }
 }

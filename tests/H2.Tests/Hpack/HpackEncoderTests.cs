@@ -237,3 +237,30 @@ public class HpackEncoderTests
         Assert.Equal("name: value (sensitive)", (field with { Sensitive = true }).ToString());
     }
 }
+
+/// <summary>The encoder's table lookups stay right when its table grows past the size up to which it hashes cheaply.</summary>
+public class HpackEncoderTableGrowthTests
+{
+    [Fact]
+    public void TableGrowingPast4096_KeepsFindingItsEntries_AndStaysInStepWithTheDecoder()
+    {
+        var encoder = new HpackEncoder();
+        var decoder = new HpackDecoder(65536);
+        HeaderField[] Block(int round) => [.. Enumerable.Range(0, 40).Select(i => new HeaderField($"x-field-{i % 7}", $"value-{(i + round) % 23}"))];
+        for (int round = 0; round < 30; round++)
+        {
+            if (round == 10)
+            {
+                encoder.HeaderTableSize = 65536;
+            }
+
+            HeaderField[] fields = Block(round);
+            Assert.Equal(fields, decoder.Decode(encoder.Encode(fields)));
+
+            // The same fields again are all in the table now: one indexed octet or two each.
+            byte[] again = encoder.Encode(fields);
+            Assert.Equal(fields, decoder.Decode(again));
+            Assert.True(again.Length <= fields.Length * 2, $"round {round}: {again.Length} octets");
+        }
+    }
+}
