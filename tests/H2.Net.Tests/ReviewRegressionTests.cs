@@ -10,6 +10,32 @@ namespace H2.Net.Tests;
 /// <summary>Regressions for the defects an independent review of H2.Net found, each named for the behaviour it pins down.</summary>
 public class ReviewRegressionTests(ITestOutputHelper output)
 {
+    /// <summary>Stops the server gracefully while reading the response to its end; returns what arrived and how reading ended.</summary>
+    private async Task<(long Got, Exception? Error)> ReadWhileStoppingAsync(H2Server server, H2ClientResponse response, int total)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Task stop = server.StopAsync();
+        long got = 0;
+        Exception? error = null;
+        try
+        {
+            var buffer = new byte[65536];
+            int n;
+            while ((n = await response.Body.ReadAsync(buffer)) > 0)
+            {
+                got += n;
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        output.WriteLine($"got {got} of {total} after {clock.ElapsedMilliseconds} ms; {error?.Message}");
+        await stop.WaitAsync(TimeSpan.FromSeconds(20));
+        return (got, error);
+    }
+
     private static Func<H2Configuration> Small(bool client) => () => new H2Configuration { ClientSide = client, InitialWindowSize = 65535 };
 
     // 1. Handler returns without reading a request body that has fully arrived: its connection credit is never returned.
@@ -232,26 +258,7 @@ public class ReviewRegressionTests(ITestOutputHelper output)
         H2Client client = H2Client.Connect(new Throttled(new NetworkStream(socket, true), 8192, 10), "http", "x");
         var r = await client.SendAsync(new H2ClientRequest("GET", "/"));
         await started.Task;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        Task stop = server.StopAsync();
-        long got = 0;
-        Exception? error = null;
-        try
-        {
-            var buf = new byte[65536];
-            int n;
-            while ((n = await r.Body.ReadAsync(buf)) > 0)
-            {
-                got += n;
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-
-        output.WriteLine($"got {got} of {total} after {sw.ElapsedMilliseconds} ms; {error?.Message}");
-        await stop.WaitAsync(TimeSpan.FromSeconds(20));
+        (long got, Exception? error) = await ReadWhileStoppingAsync(server, r, total);
         await client.DisposeAsync();
         Assert.Null(error);
         Assert.Equal(total, got);
@@ -573,26 +580,7 @@ public class ReviewRegressionTests(ITestOutputHelper output)
         H2Client client = H2Client.Connect(new Throttled(new H2.Net.Transport.DuplexPipeStream(new DuplexPipe(toClient.Reader, toServer.Writer)), 8192, 10), "http", "x");
         var r = await client.SendAsync(new H2ClientRequest("GET", "/"));
         await started.Task;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        Task stop = server.StopAsync();
-        long got = 0;
-        Exception? error = null;
-        try
-        {
-            var buf = new byte[65536];
-            int n;
-            while ((n = await r.Body.ReadAsync(buf)) > 0)
-            {
-                got += n;
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-
-        output.WriteLine($"got {got} of {total} after {sw.ElapsedMilliseconds} ms; {error?.Message}");
-        await stop.WaitAsync(TimeSpan.FromSeconds(20));
+        (long got, Exception? error) = await ReadWhileStoppingAsync(server, r, total);
         Assert.Null(error);
         Assert.Equal(total, got);
     }

@@ -68,16 +68,13 @@ public class HostileInputTests
     }
 
     /// <summary>Every file of the nghttp2 fuzz corpus, by its path inside the corpus.</summary>
-    public static TheoryData<string> CorpusFiles()
+    public static TheoryData<string> CorpusFiles() => new(CorpusPaths().Select(file => Path.GetRelativePath(TestData.PathOf("nghttp2-fuzz-corpus"), file)));
+
+    /// <summary>The corpus's input files (its top folder holds only the licence and notes), in a stable order.</summary>
+    private static IEnumerable<string> CorpusPaths()
     {
         string root = TestData.PathOf("nghttp2-fuzz-corpus");
-        var files = new TheoryData<string>();
-        foreach (string file in Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => Path.GetDirectoryName(f) != root).Order(StringComparer.Ordinal))
-        {
-            files.Add(Path.GetRelativePath(root, file));
-        }
-
-        return files;
+        return Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => Path.GetDirectoryName(f) != root).Order(StringComparer.Ordinal);
     }
 
     [Theory]
@@ -158,11 +155,7 @@ public class HostileInputTests
     private static void WithoutHanging(Action property) =>
         Assert.True(Task.Run(property).Wait(TimeSpan.FromMinutes(2)), "A call on the connection did not return.");
 
-    private static readonly Lazy<byte[][]> s_corpus = new(() =>
-        [.. Directory.GetFiles(TestData.PathOf("nghttp2-fuzz-corpus"), "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetDirectoryName(f) != TestData.PathOf("nghttp2-fuzz-corpus"))
-            .Order(StringComparer.Ordinal)
-            .Select(File.ReadAllBytes)]);
+    private static readonly Lazy<byte[][]> s_corpus = new(() => [.. CorpusPaths().Select(File.ReadAllBytes)]);
 
     /// <summary>One edit of a byte stream: overwrite, insert, delete or repeat a run, or cut the tail.</summary>
     private static readonly Gen<(int Kind, double At, int Length, byte Value)> Edit =
