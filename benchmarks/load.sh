@@ -5,10 +5,11 @@
 # by a request count. Prints the medians: requests per second, server CPU per request, and the
 # ratios to Kestrel and nghttpd.
 #
-# usage: benchmarks/load.sh [rounds=3] [requests=200000]
+# usage: benchmarks/load.sh [rounds=3] [requests=500000] [warm-up seconds=10]
 set -euo pipefail
 rounds=${1:-3}
-requests=${2:-200000}
+requests=${2:-500000}
+warmup=${3:-10}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -68,7 +69,10 @@ run() { # name tls clients streams -> prints "reqs_per_s us_per_req"
   local name=$1 tls=$2 c=$3 m=$4
   start_server "$name" "$tls"
   local url=$([ "$tls" = 1 ] && echo "https://127.0.0.1:$tls_port/" || echo "http://127.0.0.1:$port/")
-  taskset -c 1 h2load -n $((requests / 10)) -c "$c" -m "$m" "$url" >/dev/null 2>&1   # warm-up (JIT, pools)
+  # Warm-up by time, not by count: under full load on one core, .NET's tiered JIT takes several
+  # seconds to replace the first quick code of hot methods with optimized code (a short warm-up
+  # measured the .NET servers half-compiled, at a third of their steady speed).
+  taskset -c 1 h2load -D "$warmup" -c "$c" -m "$m" "$url" >/dev/null 2>&1
   local before after out
   before=$(cpu_ticks $pid)
   out=$(taskset -c 1 h2load -n "$requests" -c "$c" -m "$m" "$url" 2>&1)

@@ -11,6 +11,15 @@ using H2.Net.Server;
 
 // The example HTTP/2 server: the h2 tutorial's JSON echo and a few test routes, cleartext
 // (prior knowledge and Upgrade: h2c) and TLS (ALPN h2), on top of H2.Net.
+
+// H2.Net runs no application code when a socket operation completes (handlers go to the thread
+// pool), so completions may run inline on .NET's socket event thread, sparing a thread switch per
+// read and write (about a third of the CPU per request under load). .NET reads this setting from
+// the environment once, before the first socket is used; an explicit setting is left alone.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
 var host = new Option<string>("--host") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
 var port = new Option<int>("--port") { Description = "Cleartext port (HTTP/2 prior knowledge and Upgrade: h2c); 0 picks a free port.", DefaultValueFactory = _ => 8080 };
 var tlsPort = new Option<int>("--tls-port") { Description = "TLS port (ALPN h2); 0 picks a free port.", DefaultValueFactory = _ => 8443 };

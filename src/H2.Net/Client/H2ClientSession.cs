@@ -6,6 +6,7 @@ using H2.Net.Session;
 namespace H2.Net.Client;
 
 /// <summary>The client side of one connection: sends requests and matches responses to them.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timer is disposed when the session closes.")]
 internal sealed class H2ClientSession : H2Session
 {
     // Until the server's SETTINGS arrive its stream limit is unknown; RFC 9113 §6.5.2 advises it be
@@ -14,6 +15,7 @@ internal sealed class H2ClientSession : H2Session
 
     private readonly Channel<H2PushedResponse> _pushes = Channel.CreateUnbounded<H2PushedResponse>();
     private bool _serverSettingsReceived;
+    private Timer? _writeWatch;
 
     public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
         : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
@@ -57,6 +59,10 @@ internal sealed class H2ClientSession : H2Session
             }
         }
 
+        // Servers check all their connections' write deadlines from one timer; a client has few
+        // connections, so each has its own.
+        TimeSpan period = TimeSpan.FromMilliseconds(250);
+        _writeWatch = new Timer(static state => ((H2ClientSession)state!).CheckWriteTimeout(Environment.TickCount64), this, period, period);
         Start();
         return first?.Response.Task;
     }
@@ -167,7 +173,11 @@ internal sealed class H2ClientSession : H2Session
         }
     }
 
-    protected override void OnClosed() => _pushes.Writer.TryComplete();
+    protected override void OnClosed()
+    {
+        _writeWatch?.Dispose();
+        _pushes.Writer.TryComplete();
+    }
 
     /// <summary>Opens a stream with its request headers, waiting while the server's concurrency limit is reached.</summary>
     private async Task<ClientStream> OpenStreamAsync(List<HeaderField> headers, bool endStream, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public sealed class H2ServerResponse
     public List<HeaderField> Trailers { get; } = [];
 
     /// <summary>Whether the status and headers have been sent.</summary>
-    public bool HasStarted { get; private set; }
+    public bool HasStarted => _stream.HeadersSent;
 
     /// <summary>Whether the response has ended (END_STREAM sent, or the stream reset).</summary>
     public bool IsCompleted { get; private set; }
@@ -92,20 +92,38 @@ public sealed class H2ServerResponse
     /// <param name="data">The data.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes once the data is queued.</returns>
-    public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         if (IsCompleted)
         {
-            throw new InvalidOperationException("The response has completed.");
+            return Task.FromException(new InvalidOperationException("The response has completed."));
         }
 
-        Start(endStream: false);
+        // The headers go in the same step as the first data.
+        IReadOnlyList<HeaderField>? headers = HasStarted ? null : FinalHeaders();
 
         // The write that completes a declared content-length ends the stream with its last DATA
         // frame, sparing an empty frame (and a trip through the connection) when the handler returns.
         bool last = Trailers.Count == 0 && _declaredLength is long declared && BytesSent + data.Length == declared;
-        await _session.WriteAsync(_stream, data, endStream: last, cancellationToken).ConfigureAwait(false);
-        BytesSent += data.Length;
+        ValueTask write = _session.WriteAsync(_stream, headers, data, endStream: last, cancellationToken);
+        if (write.IsCompletedSuccessfully)
+        {
+            Wrote(data.Length, last);
+            return Task.CompletedTask;
+        }
+
+        return AwaitWriteAsync(write, data.Length, last);
+    }
+
+    private async Task AwaitWriteAsync(ValueTask write, int length, bool last)
+    {
+        await write.ConfigureAwait(false);
+        Wrote(length, last);
+    }
+
+    private void Wrote(int length, bool last)
+    {
+        BytesSent += length;
         if (last)
         {
             IsCompleted = true;
@@ -140,12 +158,7 @@ public sealed class H2ServerResponse
             Start(endStream: false);
             if (Trailers.Count > 0)
             {
-                _session.Do(c =>
-                {
-                    c.SendHeaders(_stream.Id, Trailers, endStream: true);
-                    return 0;
-                });
-                _session.MarkLocalEnded(_stream);
+                _session.SendTrailers(_stream, Trailers);
             }
             else
             {
@@ -175,26 +188,27 @@ public sealed class H2ServerResponse
             return;
         }
 
-        List<HeaderField> fields = [(":status", StatusCode.ToString(CultureInfo.InvariantCulture)), .. Headers];
+        _session.SendFinalHeaders(_stream, FinalHeaders(), endStream);
+        if (endStream)
+        {
+            IsCompleted = true;
+        }
+    }
+
+    /// <summary>The status and headers, as sent; notes a declared content-length.</summary>
+    private List<HeaderField> FinalHeaders()
+    {
+        var fields = new List<HeaderField>(Headers.Count + 1) { (":status", StatusCode.ToString(CultureInfo.InvariantCulture)) };
         foreach (HeaderField field in Headers)
         {
+            fields.Add(field);
             if (field.Name == "content-length" && long.TryParse(field.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
             {
                 _declaredLength = length;
             }
         }
 
-        _session.Do(c =>
-        {
-            c.SendHeaders(_stream.Id, fields, endStream);
-            return 0;
-        });
-        HasStarted = true;
-        if (endStream)
-        {
-            _session.MarkLocalEnded(_stream);
-            IsCompleted = true;
-        }
+        return fields;
     }
 
     /// <summary>The response body as a write-only stream.</summary>

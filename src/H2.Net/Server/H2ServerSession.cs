@@ -19,6 +19,9 @@ internal sealed class H2ServerSession : H2Session
     private long _headerBlockSince;
     private bool _monitorDone;
 
+    // Streams opened by the events of one read, started once the lock is released; reader only.
+    private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers)> _opened = [];
+
     private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
         : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
     {
@@ -72,14 +75,36 @@ internal sealed class H2ServerSession : H2Session
         return session;
     }
 
-    /// <summary>Marks our side of a stream ended and forgets the stream if the client's side is too.</summary>
-    public void MarkLocalEnded(SessionStream stream)
+    /// <summary>Queues the final status and headers; with <paramref name="endStream"/>, the response ends with them.</summary>
+    public void SendFinalHeaders(ServerStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
     {
         lock (Sync)
         {
+            ThrowIfClosed();
+            Connection.SendHeaders(stream.Id, headers, endStream);
+            stream.HeadersSent = true;
+            if (endStream)
+            {
+                stream.LocalEnded = true;
+                ReleaseIfDone(stream);
+            }
+        }
+
+        SignalWriter();
+    }
+
+    /// <summary>Queues the trailers, which end the response.</summary>
+    public void SendTrailers(ServerStream stream, IReadOnlyList<HeaderField> trailers)
+    {
+        lock (Sync)
+        {
+            ThrowIfClosed();
+            Connection.SendHeaders(stream.Id, trailers, endStream: true);
             stream.LocalEnded = true;
             ReleaseIfDone(stream);
         }
+
+        SignalWriter();
     }
 
     /// <summary>Promises and sets up a pushed response; <see langword="null"/> when the client takes no pushes.</summary>
@@ -139,7 +164,7 @@ internal sealed class H2ServerSession : H2Session
                 }
 
                 Interlocked.Increment(ref _runningHandlers);
-                later.Add(() => Dispatch(stream, request.Headers));
+                _opened.Add((stream, request.Headers));
                 break;
             case RemoteSettingsChanged:
                 _settingsReceived = true;
@@ -149,6 +174,16 @@ internal sealed class H2ServerSession : H2Session
                 HandleCommonEvent(@event, later);
                 break;
         }
+    }
+
+    protected override void AfterEvents()
+    {
+        foreach ((ServerStream stream, IReadOnlyList<HeaderField> headers) in _opened)
+        {
+            Dispatch(stream, headers);
+        }
+
+        _opened.Clear();
     }
 
     private void Dispatch(ServerStream stream, IReadOnlyList<HeaderField> headers)
@@ -165,27 +200,22 @@ internal sealed class H2ServerSession : H2Session
         var request = new H2ServerRequest(stream.Id, headers, stream.Body) { MinBodyDataRate = _options.MinRequestBodyDataRate };
         var context = new H2RequestContext(request, response, _remote, _tls, stream.Aborted);
         stream.Context = context;
-        _ = Task.Run(() => RunHandlerAsync(stream, context));
+
+        // The handler is application code: it runs on the thread pool, never on the reader loop.
+        // The stream is its own work item (no closure, no Task.Run, no captured context).
+        ThreadPool.UnsafeQueueUserWorkItem(stream, preferLocal: true);
     }
 
-    private async Task RunHandlerAsync(ServerStream stream, H2RequestContext context)
+    /// <summary>Runs the handler of a dispatched stream and ends its response.</summary>
+    internal async Task RunHandlerAsync(ServerStream stream)
     {
+        H2RequestContext context = stream.Context!;
+        bool completed = false;
         try
         {
             await _handler(context).ConfigureAwait(false);
             await context.Response.CompleteAsync(context.Aborted).ConfigureAwait(false);
-
-            // RFC 9113 §8.1: a complete response may ask the client, with NO_ERROR, to stop sending a body no one reads.
-            bool unread;
-            lock (Sync)
-            {
-                unread = !stream.RemoteEnded && Streams.ContainsKey(stream.Id);
-            }
-
-            if (unread)
-            {
-                Reset(stream, ErrorCode.NoError);
-            }
+            completed = true;
         }
         catch (Exception e) when (stream.Aborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
@@ -216,15 +246,43 @@ internal sealed class H2ServerSession : H2Session
         }
         finally
         {
-            // Whatever of the request body is still queued will never be read: give its credit back.
-            lock (Sync)
+            FinishHandler(stream, completed);
+            Interlocked.Decrement(ref _runningHandlers);
+        }
+    }
+
+    /// <summary>
+    /// After a handler: gives back the credit of request body nobody will read, tells the
+    /// connection the work is done (a reset stream stops counting against the concurrency limit),
+    /// and, after a complete response, asks a client still sending to stop (RFC 9113 §8.1:
+    /// RST_STREAM with NO_ERROR). One step under the lock in the usual case.
+    /// </summary>
+    private void FinishHandler(ServerStream stream, bool completed)
+    {
+        bool unread;
+        bool wake;
+        lock (Sync)
+        {
+            unread = completed && !stream.RemoteEnded && Streams.ContainsKey(stream.Id);
+            ReturnCredit(stream.Body.Abandon());
+            if (!unread && !Connection.IsClosed)
             {
-                ReturnCredit(stream.Body.Abandon());
+                Connection.CompleteStreamWork(stream.Id);
             }
 
+            wake = Connection.OutboundDataLength > 0;
+        }
+
+        if (unread)
+        {
+            Reset(stream, ErrorCode.NoError);
             CompleteWork(stream);
+            wake = true;
+        }
+
+        if (wake)
+        {
             SignalWriter();
-            Interlocked.Decrement(ref _runningHandlers);
         }
     }
 
@@ -279,7 +337,13 @@ internal sealed class H2ServerSession : H2Session
     /// </summary>
     internal void Tick(long now)
     {
-        if (_monitorDone || Completion.IsCompleted)
+        if (Completion.IsCompleted)
+        {
+            return;
+        }
+
+        CheckWriteTimeout(now);
+        if (_monitorDone)
         {
             return;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using H2.Events;
+using H2.Hpack;
 using H2.Net.Transport;
 
 namespace H2.Net.Session;
@@ -31,7 +32,7 @@ internal abstract class H2Session
 
     private readonly Stream _transport;
     private readonly TimeSpan _writeTimeout;
-    private readonly AsyncSignal _writeSignal = new();
+    private readonly WakeSignal _writeSignal = new();
     private readonly AsyncBroadcast _drained = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _shutdown = new();
@@ -40,6 +41,10 @@ internal abstract class H2Session
     private bool _finishWhenDrained;
     private Exception? _failure;
     private long _lastActivity = Environment.TickCount64;
+
+    // When the write in progress began (Environment.TickCount64), or 0 between writes; a timer
+    // compares it with the write timeout, so a write costs no timer of its own.
+    private long _writeStartedAt;
 
     protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout)
     {
@@ -98,6 +103,11 @@ internal abstract class H2Session
     /// <summary>Handles one event under <see cref="Sync"/>; work that runs user code goes into <paramref name="later"/>.</summary>
     protected abstract void OnEvent(Event @event, List<Action> later);
 
+    /// <summary>Called by the reader, outside the lock, after the events of one read have been handled.</summary>
+    protected virtual void AfterEvents()
+    {
+    }
+
     /// <summary>Called once, outside the lock, when the transport has closed.</summary>
     protected virtual void OnClosed()
     {
@@ -133,24 +143,57 @@ internal abstract class H2Session
 
     /// <summary>
     /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
-    /// shut and for the transport when too much is queued.
+    /// shut and for the transport when too much is queued. <paramref name="headers"/>, when given,
+    /// go first, in the same step as the first data (a whole small response takes one lock).
     /// </summary>
-    public async Task WriteAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
+    public ValueTask WriteAsync(SessionStream stream, IReadOnlyList<HeaderField>? headers, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
     {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
-        while (true)
+        // Most writes fit at once: no wait, no token, no state machine.
+        bool done;
+        try
         {
-            // Wait before queueing while the transport is behind, so no stream adds to a full
-            // queue; each turn adds at most MaxQueuedBytesPerStream, so the queue stays bounded
-            // however many streams write at once and however large the peer's frames and windows.
-            // This wait is the whole connection's, so it does not count against this stream's
-            // minimum rate (a slow reader of the socket meets the write timeout instead).
-            await WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
-            bool sent = false;
-            bool done;
-            lock (Sync)
+            done = TrySend(stream, headers, ref data, endStream, checkTransport: true, out _);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: the caller sees the failure when it awaits.
+            return ValueTask.FromException(e);
+        }
+
+        return done ? default : new ValueTask(WriteSlowAsync(stream, data, endStream, cancellationToken));
+    }
+
+    /// <summary>Sends body data on a stream; see the overload with headers.</summary>
+    public ValueTask WriteAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken) =>
+        WriteAsync(stream, null, data, endStream, cancellationToken);
+
+    /// <summary>
+    /// Queues what the windows allow in one step under the lock; returns whether the write is
+    /// complete. With <paramref name="checkTransport"/>, queues no data while the transport is behind.
+    /// </summary>
+    private bool TrySend(SessionStream stream, IReadOnlyList<HeaderField>? headers, ref ReadOnlyMemory<byte> data, bool endStream, bool checkTransport, out bool sent)
+    {
+        sent = false;
+        bool done;
+        lock (Sync)
+        {
+            ThrowIfUnusable(stream);
+            if (headers is not null)
             {
-                ThrowIfUnusable(stream);
+                Connection.SendHeaders(stream.Id, headers, endStream && data.IsEmpty);
+                stream.HeadersSent = true;
+                sent = true;
+                if (endStream && data.IsEmpty)
+                {
+                    stream.LocalEnded = true;
+                    ReleaseIfDone(stream);
+                    data = default;
+                    endStream = false;
+                }
+            }
+
+            if (!checkTransport || Connection.OutboundDataLength <= OutboundHighWater)
+            {
                 int window = Connection.LocalFlowControlWindow(stream.Id);
                 int size = Math.Min(Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
                 if (size > 0 || (data.IsEmpty && endStream))
@@ -166,16 +209,31 @@ internal abstract class H2Session
                         ReleaseIfDone(stream);
                     }
                 }
-
-                done = data.IsEmpty && (!endStream || stream.LocalEnded);
             }
 
-            if (sent)
-            {
-                SignalWriter();
-            }
+            done = data.IsEmpty && (!endStream || stream.LocalEnded);
+        }
 
-            if (done)
+        if (sent)
+        {
+            SignalWriter();
+        }
+
+        return done;
+    }
+
+    private async Task WriteSlowAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
+        while (true)
+        {
+            // Wait before queueing while the transport is behind, so no stream adds to a full
+            // queue; each turn adds at most MaxQueuedBytesPerStream, so the queue stays bounded
+            // however many streams write at once and however large the peer's frames and windows.
+            // This wait is the whole connection's, so it does not count against this stream's
+            // minimum rate (a slow reader of the socket meets the write timeout instead).
+            await WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
+            if (TrySend(stream, null, ref data, endStream, checkTransport: false, out bool sent))
             {
                 return;
             }
@@ -218,11 +276,7 @@ internal abstract class H2Session
         T result;
         lock (Sync)
         {
-            if (Connection.IsClosed || _readerDone)
-            {
-                throw new IOException("The HTTP/2 connection is closed.", _failure);
-            }
-
+            ThrowIfClosed();
             result = action(Connection);
         }
 
@@ -291,6 +345,17 @@ internal abstract class H2Session
         {
             Abort();
             await Completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Aborts the session when a write to the transport has taken longer than the write timeout; called by a timer.</summary>
+    /// <param name="now">The current <see cref="Environment.TickCount64"/>.</param>
+    public void CheckWriteTimeout(long now)
+    {
+        long started = Volatile.Read(ref _writeStartedAt);
+        if (started != 0 && now - started > _writeTimeout.TotalMilliseconds)
+        {
+            Abort();
         }
     }
 
@@ -413,6 +478,12 @@ internal abstract class H2Session
             throw new IOException($"Stream {stream.Id} was reset ({code}).");
         }
 
+        ThrowIfClosed();
+    }
+
+    /// <summary>Throws when the connection can carry no more frames; called under <see cref="Sync"/>.</summary>
+    protected void ThrowIfClosed()
+    {
         if (Connection.IsClosed || _readerDone)
         {
             throw new IOException("The HTTP/2 connection is closed.", _failure);
@@ -420,7 +491,20 @@ internal abstract class H2Session
     }
 
     /// <summary>Waits while more than <paramref name="limit"/> octets are queued for the transport.</summary>
-    private async Task WaitForTransportAsync(long limit, CancellationToken cancellationToken)
+    private ValueTask WaitForTransportAsync(long limit, CancellationToken cancellationToken)
+    {
+        lock (Sync)
+        {
+            if (Connection.OutboundDataLength <= limit || _readerDone)
+            {
+                return default;
+            }
+        }
+
+        return new ValueTask(WaitForTransportSlowAsync(limit, cancellationToken));
+    }
+
+    private async Task WaitForTransportSlowAsync(long limit, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -471,6 +555,7 @@ internal abstract class H2Session
 
                 SignalWriter();
                 RunLater(later);
+                AfterEvents();
                 if (error is not null)
                 {
                     _failure = error;
@@ -568,7 +653,13 @@ internal abstract class H2Session
                     break;
                 }
 
-                await _writeSignal.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+                await _writeSignal.WaitAsync().ConfigureAwait(false);
+
+                // Abort sets the signal too.
+                if (_shutdown.IsCancellationRequested)
+                {
+                    break;
+                }
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
@@ -641,13 +732,13 @@ internal abstract class H2Session
                     }
                 }
 
-                // A peer that stops reading cannot hold the connection forever.
-                using var writing = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-                writing.CancelAfter(_writeTimeout);
+                // A peer that stops reading cannot hold the connection forever: CheckWriteTimeout
+                // aborts the session when this write takes too long.
+                Volatile.Write(ref _writeStartedAt, Environment.TickCount64);
                 if (!direct.IsEmpty)
                 {
                     // The queue keeps these octets unchanged until they are advanced past.
-                    await _transport.WriteAsync(direct, writing.Token).ConfigureAwait(false);
+                    await _transport.WriteAsync(direct, _shutdown.Token).ConfigureAwait(false);
                     lock (Sync)
                     {
                         Connection.AdvanceDataToSend(direct.Length);
@@ -657,10 +748,11 @@ internal abstract class H2Session
                 }
                 else
                 {
-                    await _transport.WriteAsync(buffer.AsMemory(0, gathered), writing.Token).ConfigureAwait(false);
+                    await _transport.WriteAsync(buffer.AsMemory(0, gathered), _shutdown.Token).ConfigureAwait(false);
                     total += gathered;
                 }
 
+                Volatile.Write(ref _writeStartedAt, 0);
                 Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
                 _drained.Pulse();
             }

@@ -31,6 +31,9 @@ internal class SessionStream
     /// <summary>Why the stream ended early, if it did.</summary>
     public ErrorCode? ResetCode { get; private set; }
 
+    /// <summary>Whether our (final or informational) header block has been queued; guarded by the session lock.</summary>
+    public bool HeadersSent { get; set; }
+
     /// <summary>Whether our side has sent END_STREAM (or the stream was reset).</summary>
     public bool LocalEnded { get; set; }
 
