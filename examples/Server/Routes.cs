@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using H2.Hpack;
 using System.Security.Cryptography;
@@ -43,35 +44,72 @@ internal static class Routes
     /// <summary>The tutorial's answer: the request headers as a JSON object (like httpbin's /get).</summary>
     private static async Task HeadersAsJsonAsync(H2RequestContext context)
     {
-        using var json = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(json))
+        // A JSON writer and its buffer per thread, taken for the request and put back after it
+        // (the response copies the body into the connection's queue before the write completes).
+        JsonScratch scratch = JsonScratch.Take();
+        Utf8JsonWriter writer = scratch.Writer;
+        writer.WriteStartObject();
+        IReadOnlyList<HeaderField> fields = context.Request.Headers;
+        for (int i = 0; i < fields.Count; i++)
         {
-            writer.WriteStartObject();
-            IReadOnlyList<HeaderField> fields = context.Request.Headers;
-            for (int i = 0; i < fields.Count; i++)
+            // As Python's dict(headers): a repeated name keeps its last value, in the place of its first.
+            string name = fields[i].Name;
+            if (IndexOf(fields, name, 0) == i)
             {
-                // As Python's dict(headers): a repeated name keeps its last value, in the place of its first.
-                string name = fields[i].Name;
-                if (IndexOf(fields, name, 0) == i)
+                int last = i;
+                for (int next = IndexOf(fields, name, i + 1); next >= 0; next = IndexOf(fields, name, next + 1))
                 {
-                    int last = i;
-                    for (int next = IndexOf(fields, name, i + 1); next >= 0; next = IndexOf(fields, name, next + 1))
-                    {
-                        last = next;
-                    }
-
-                    writer.WriteString(name, fields[last].Value);
+                    last = next;
                 }
-            }
 
-            writer.WriteEndObject();
+                writer.WriteString(name, fields[last].Value);
+            }
         }
 
-        byte[] body = json.ToArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        ReadOnlyMemory<byte> body = scratch.Buffer.WrittenMemory;
         context.Response.Headers.Add(("server", "h2sharp-example/1.0"));
         context.Response.Headers.Add(("content-type", "application/json"));
         context.Response.Headers.Add(("content-length", body.Length.ToString(CultureInfo.InvariantCulture)));
-        await context.Response.WriteAsync(body, context.Aborted);
+        try
+        {
+            await context.Response.WriteAsync(body, context.Aborted);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+    }
+
+    /// <summary>A reusable JSON writer and buffer, one cached per thread.</summary>
+    private sealed class JsonScratch
+    {
+        [ThreadStatic]
+        private static JsonScratch? t_cached;
+
+        private JsonScratch()
+        {
+            Writer = new Utf8JsonWriter(Buffer);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(512);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public static JsonScratch Take()
+        {
+            JsonScratch scratch = t_cached ?? new JsonScratch();
+            t_cached = null;
+            return scratch;
+        }
+
+        public void Return()
+        {
+            Buffer.ResetWrittenCount();
+            Writer.Reset(Buffer);
+            t_cached = this;
+        }
     }
 
     private static async Task EchoAsync(H2RequestContext context)

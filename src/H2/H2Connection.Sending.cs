@@ -561,12 +561,9 @@ public sealed partial class H2Connection
     /// <summary>Normalizes and validates outbound fields, and checks them against the peer's header list limit.</summary>
     private IReadOnlyList<HeaderField> PrepareOutbound(IReadOnlyList<HeaderField> headers, MessageKind kind, out MessageInfo info)
     {
-        if (_config.NormalizeOutboundHeaders)
-        {
-            headers = HeaderNormalizer.NormalizeOutbound(headers, _config.SplitOutboundCookies);
-        }
-
-        long listSize = 0;
+        // One pass finds the usual case: every field plain ASCII (valid, lowercase, trimmed), with
+        // no cookie to split. Such a list needs no normalizing and no further character checks.
+        bool plain = true;
         for (int i = 0; i < headers.Count; i++)
         {
             HeaderField field = headers[i];
@@ -575,15 +572,36 @@ public sealed partial class H2Connection
                 throw new ArgumentException("Header names and values must not be null.", nameof(headers));
             }
 
-            if (!Latin1.IsValid(field.Name) || !Latin1.IsValid(field.Value))
-            {
-                throw new ArgumentException($"Header field '{field.Name}' holds a char above U+00FF; fields carry one octet per char.", nameof(headers));
-            }
-
-            listSize += field.Size;
+            plain = plain
+                && HeaderValidator.IsPlainName(field.Name)
+                && HeaderValidator.IsPlainValue(field.Value)
+                && !(_config.SplitOutboundCookies && field.Name == "cookie" && field.Value.Contains("; ", StringComparison.Ordinal));
         }
 
-        string? error = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: RemoteSettings.EnableConnectProtocol, out info);
+        if (!plain)
+        {
+            if (_config.NormalizeOutboundHeaders)
+            {
+                headers = HeaderNormalizer.NormalizeOutbound(headers, _config.SplitOutboundCookies);
+            }
+
+            for (int i = 0; i < headers.Count; i++)
+            {
+                HeaderField field = headers[i];
+                if (!Latin1.IsValid(field.Name) || !Latin1.IsValid(field.Value))
+                {
+                    throw new ArgumentException($"Header field '{field.Name}' holds a char above U+00FF; fields carry one octet per char.", nameof(headers));
+                }
+            }
+        }
+
+        long listSize = 0;
+        for (int i = 0; i < headers.Count; i++)
+        {
+            listSize += headers[i].Size;
+        }
+
+        string? error = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: RemoteSettings.EnableConnectProtocol, out info, checkChars: !plain);
         if (error is not null && _config.ValidateOutboundHeaders)
         {
             throw new ProtocolException(ErrorCode.ProtocolError, error);
@@ -602,7 +620,7 @@ public sealed partial class H2Connection
     private void EncodeHeaderBlock(IReadOnlyList<HeaderField> headers)
     {
         _headerBlock.ResetWrittenCount();
-        _encoder.Encode(headers, _headerBlock);
+        _encoder.EncodeValidated(headers, _headerBlock);
     }
 
     private H2Stream PrepareData(int streamId, int length, bool endStream, int padLength, out StreamState next, out int flowLength)

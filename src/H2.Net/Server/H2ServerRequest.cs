@@ -12,8 +12,9 @@ public sealed class H2ServerRequest
         StreamId = streamId;
         Headers = headers;
         Body = body;
-        foreach (HeaderField field in headers)
+        for (int i = 0; i < headers.Count; i++)
         {
+            HeaderField field = headers[i];
             switch (field.Name)
             {
                 case ":method":
@@ -79,11 +80,11 @@ public sealed class H2ServerRequest
     /// <returns>The value, or <see langword="null"/>.</returns>
     public string? GetHeader(string name)
     {
-        foreach (HeaderField field in Headers)
+        for (int i = 0; i < Headers.Count; i++)
         {
-            if (string.Equals(field.Name, name, StringComparison.Ordinal))
+            if (string.Equals(Headers[i].Name, name, StringComparison.Ordinal))
             {
-                return field.Value;
+                return Headers[i].Value;
             }
         }
 

@@ -196,12 +196,14 @@ public sealed class H2ServerResponse
     }
 
     /// <summary>The status and headers, as sent; notes a declared content-length.</summary>
-    private List<HeaderField> FinalHeaders()
+    private HeaderField[] FinalHeaders()
     {
-        var fields = new List<HeaderField>(Headers.Count + 1) { (":status", StatusCode.ToString(CultureInfo.InvariantCulture)) };
-        foreach (HeaderField field in Headers)
+        var fields = new HeaderField[Headers.Count + 1];
+        fields[0] = (":status", StatusCode.ToString(CultureInfo.InvariantCulture));
+        for (int i = 0; i < Headers.Count; i++)
         {
-            fields.Add(field);
+            HeaderField field = Headers[i];
+            fields[i + 1] = field;
             if (field.Name == "content-length" && long.TryParse(field.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
             {
                 _declaredLength = length;

@@ -154,12 +154,7 @@ internal sealed class H2ServerSession : H2Session
 
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
                 {
-                    // RFC 9113 §8.7: refused before any processing, so the client may retry it.
-                    later.Add(() =>
-                    {
-                        Reset(stream, ErrorCode.RefusedStream);
-                        CompleteWork(stream);
-                    });
+                    Refuse(stream, later);
                     break;
                 }
 
@@ -175,6 +170,14 @@ internal sealed class H2ServerSession : H2Session
                 break;
         }
     }
+
+    /// <summary>RFC 9113 §8.7: refused before any processing, so the client may retry it.</summary>
+    /// <remarks>Its own method, so the closure is allocated only when a stream is refused.</remarks>
+    private void Refuse(ServerStream stream, List<Action> later) => later.Add(() =>
+    {
+        Reset(stream, ErrorCode.RefusedStream);
+        CompleteWork(stream);
+    });
 
     protected override void AfterEvents()
     {
@@ -312,7 +315,7 @@ internal sealed class H2ServerSession : H2Session
                 }
 
                 string? reason =
-                    context.Request.MinBodyDataRate is { } inbound && stream.Body.Receiving.IsBelow(inbound, now) ? $"request body slower than {inbound.BytesPerSecond} B/s" :
+                    context.Request.MinBodyDataRate is { } inbound && stream.Body.IsArrivingSlowerThan(inbound, now) ? $"request body slower than {inbound.BytesPerSecond} B/s" :
                     context.Response.MinDataRate is { } outbound && stream.Sending.IsBelow(outbound, now) ? $"response taken slower than {outbound.BytesPerSecond} B/s" :
                     null;
                 if (reason is not null)

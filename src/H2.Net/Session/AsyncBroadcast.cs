@@ -6,10 +6,14 @@ internal sealed class AsyncBroadcast
     private readonly object _lock = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Whether _next has been handed to a waiter; a pulse nobody waits for costs nothing.
+    private bool _observed;
+
     public Task WaitAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
+            _observed = true;
             return _next.Task.WaitAsync(cancellationToken);
         }
     }
@@ -19,8 +23,14 @@ internal sealed class AsyncBroadcast
         TaskCompletionSource current;
         lock (_lock)
         {
+            if (!_observed)
+            {
+                return;
+            }
+
             current = _next;
             _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _observed = false;
         }
 
         current.TrySetResult();

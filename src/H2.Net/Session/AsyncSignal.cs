@@ -4,16 +4,16 @@ namespace H2.Net.Session;
 /// An auto-resetting signal for one waiter at a time: <see cref="Set"/> wakes the waiter, or is
 /// remembered until the next <see cref="WaitAsync"/>. Sets between waits collapse into one.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2002", Justification = "Internal type; locking on itself spares an object per stream.")]
 internal sealed class AsyncSignal
 {
-    private readonly object _lock = new();
     private TaskCompletionSource? _waiter;
     private bool _set;
 
     public void Set()
     {
         TaskCompletionSource? waiter;
-        lock (_lock)
+        lock (this)
         {
             waiter = _waiter;
             _waiter = null;
@@ -25,7 +25,7 @@ internal sealed class AsyncSignal
 
     public Task WaitAsync(CancellationToken cancellationToken = default)
     {
-        lock (_lock)
+        lock (this)
         {
             if (_set)
             {

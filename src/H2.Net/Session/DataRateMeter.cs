@@ -3,9 +3,10 @@ namespace H2.Net.Session;
 /// <summary>
 /// Times one direction of a stream's body while the application waits on the peer, and counts
 /// the octets that moved, for <see cref="MinDataRate"/>. Only waiting counts: a slow application
-/// is not the peer's fault. Used under the session lock.
+/// is not the peer's fault. Used under the session lock; a mutable struct kept in a field and
+/// used in place, so a stream carries no extra object for it.
 /// </summary>
-internal sealed class DataRateMeter
+internal struct DataRateMeter
 {
     private long _waitingSince;
     private long _waitedMs;
@@ -34,7 +35,7 @@ internal sealed class DataRateMeter
     }
 
     /// <summary>Whether the application is waiting now and the peer has been slower than <paramref name="rate"/>.</summary>
-    public bool IsBelow(MinDataRate rate, long now)
+    public readonly bool IsBelow(MinDataRate rate, long now)
     {
         if (_waitingSince == 0)
         {

@@ -12,7 +12,8 @@ public sealed class H2BodyStream : Stream
 {
     private readonly H2Session _session;
     private readonly int _streamId;
-    private readonly Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)> _chunks = new();
+    // Created with the first DATA: most requests have no body.
+    private Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)>? _chunks;
     private readonly AsyncSignal _available = new();
     private int _offset;
     private bool _completed;
@@ -28,8 +29,11 @@ public sealed class H2BodyStream : Stream
     /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
     public IReadOnlyList<HeaderField>? Trailers { get; private set; }
 
-    /// <summary>How fast the body arrives while the reader waits for it; guarded by the session lock.</summary>
-    internal DataRateMeter Receiving { get; } = new();
+    /// <summary>Whether the reader waits for the body and it arrives slower than <paramref name="rate"/>; called under the session lock.</summary>
+    internal bool IsArrivingSlowerThan(MinDataRate rate, long now) => _receiving.IsBelow(rate, now);
+
+    // How fast the body arrives while the reader waits for it; guarded by the session lock.
+    private DataRateMeter _receiving;
 
     /// <summary>Whether the whole body has arrived (END_STREAM), read or not.</summary>
     public bool IsComplete
@@ -72,7 +76,7 @@ public sealed class H2BodyStream : Stream
             int consumed = 0;
             lock (_session.Sync)
             {
-                while (_chunks.Count > 0 && read < buffer.Length)
+                while (_chunks is { Count: > 0 } && read < buffer.Length)
                 {
                     (ReadOnlyMemory<byte> data, int flowControlled) = _chunks.Peek();
                     int take = Math.Min(data.Length - _offset, buffer.Length - read);
@@ -99,7 +103,7 @@ public sealed class H2BodyStream : Stream
                         return 0;
                     }
 
-                    Receiving.BeginWait(Environment.TickCount64);
+                    _receiving.BeginWait(Environment.TickCount64);
                 }
             }
 
@@ -123,7 +127,7 @@ public sealed class H2BodyStream : Stream
                 {
                     lock (_session.Sync)
                     {
-                        Receiving.EndWait(Environment.TickCount64);
+                        _receiving.EndWait(Environment.TickCount64);
                     }
                 }
             }
@@ -178,6 +182,7 @@ public sealed class H2BodyStream : Stream
             return true;
         }
 
+        _chunks ??= new Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)>();
         if (_chunks.Count >= MaxQueuedChunks)
         {
             returnNow = flowControlled;
@@ -185,7 +190,7 @@ public sealed class H2BodyStream : Stream
         }
 
         _chunks.Enqueue((data, flowControlled));
-        Receiving.Add(data.Length);
+        _receiving.Add(data.Length);
         _available.Set();
         return true;
     }
@@ -225,7 +230,7 @@ public sealed class H2BodyStream : Stream
     {
         _abandoned = true;
         int credit = 0;
-        while (_chunks.Count > 0)
+        while (_chunks is { Count: > 0 })
         {
             credit += _chunks.Dequeue().FlowControlled;
         }

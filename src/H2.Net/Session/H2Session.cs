@@ -405,7 +405,7 @@ internal abstract class H2Session
                 if (!stream.Body.Enqueue(data.Data, data.FlowControlledLength, out int unread))
                 {
                     // Thousands of tiny DATA frames queued unread: a flood, not a body.
-                    later.Add(() => Reset(stream, ErrorCode.EnhanceYourCalm));
+                    ResetLater(stream, ErrorCode.EnhanceYourCalm, later);
                 }
 
                 ReturnCredit(unread);
@@ -451,6 +451,9 @@ internal abstract class H2Session
                 return false;
         }
     }
+
+    /// <summary>Resets a stream once the lock is released; its own method, so the closure is allocated only when used.</summary>
+    private void ResetLater(SessionStream stream, ErrorCode code, List<Action> later) => later.Add(() => Reset(stream, code));
 
     private void Released()
     {
@@ -590,9 +593,9 @@ internal abstract class H2Session
                 events = e.Events;
             }
 
-            foreach (Event @event in events)
+            for (int i = 0; i < events.Count; i++)
             {
-                OnEvent(@event, later);
+                OnEvent(events[i], later);
             }
 
             return error;

@@ -16,12 +16,19 @@ internal static class HeaderValidator
     // RFC 9113 §8.2.1: values never contain NUL, CR or LF.
     private static readonly SearchValues<char> s_invalidValueChars = SearchValues.Create("\0\r\n");
 
+    // The usual case, checked in one vectorized pass: names of printable ASCII without uppercase
+    // or colon, values of printable ASCII, SP and HTAB. Such fields need no further character
+    // check, no Latin-1 check and no normalizing; anything else takes the detailed checks.
+    private static readonly SearchValues<char> s_plainNameChars = SearchValues.Create(PlainChars(name: true));
+    private static readonly SearchValues<char> s_plainValueChars = SearchValues.Create(PlainChars(name: false));
+
     /// <summary>Checks a header list of the given kind and gathers what the connection needs from it.</summary>
     /// <param name="fields">The fields in order.</param>
     /// <param name="kind">Request, response, trailers or pushed request.</param>
     /// <param name="extendedConnectAllowed">Whether SETTINGS_ENABLE_CONNECT_PROTOCOL is on for requests (RFC 8441).</param>
     /// <param name="info">Receives the pseudo-header fields, status and content-length.</param>
-    public static string? Validate(IReadOnlyList<HeaderField> fields, MessageKind kind, bool extendedConnectAllowed, out MessageInfo info)
+    /// <param name="checkChars">Whether to check the characters of names and values; <see langword="false"/> when the caller found them all plain.</param>
+    public static string? Validate(IReadOnlyList<HeaderField> fields, MessageKind kind, bool extendedConnectAllowed, out MessageInfo info, bool checkChars = true)
     {
         info = new MessageInfo { ContentLength = -1 };
         bool regularSeen = false;
@@ -29,8 +36,8 @@ internal static class HeaderValidator
         {
             HeaderField field = fields[i];
             string? error = field.Name.StartsWith(':')
-                ? CheckPseudoHeader(field, kind, regularSeen, ref info)
-                : CheckRegularField(field, kind, ref info);
+                ? CheckPseudoHeader(field, kind, regularSeen, checkChars, ref info)
+                : CheckRegularField(field, kind, checkChars, ref info);
             if (error is not null)
             {
                 return error;
@@ -50,10 +57,20 @@ internal static class HeaderValidator
 
     /// <summary>Checks a header value: no NUL, CR or LF, and no leading or trailing SP or HTAB.</summary>
     public static bool IsValidValue(string value) =>
-        value.AsSpan().IndexOfAny(s_invalidValueChars) < 0
-        && (value.Length == 0 || (!IsWhitespace(value[0]) && !IsWhitespace(value[^1])));
+        IsPlainValue(value)
+        || (value.AsSpan().IndexOfAny(s_invalidValueChars) < 0 && !HasEdgeWhitespace(value));
 
-    private static string? CheckPseudoHeader(in HeaderField field, MessageKind kind, bool regularSeen, ref MessageInfo info)
+    /// <summary>
+    /// Whether a name is printable ASCII without uppercase or colon (after a pseudo-header's
+    /// leading colon): valid, Latin-1 and already lowercase.
+    /// </summary>
+    public static bool IsPlainName(string name) =>
+        name.Length > 0 && name.AsSpan(name[0] == ':' ? 1 : 0).IndexOfAnyExcept(s_plainNameChars) < 0;
+
+    /// <summary>Whether a value is printable ASCII, SP and HTAB, with no SP or HTAB at either end: valid, Latin-1 and trimmed.</summary>
+    public static bool IsPlainValue(string value) => value.AsSpan().IndexOfAnyExcept(s_plainValueChars) < 0 && !HasEdgeWhitespace(value);
+
+    private static string? CheckPseudoHeader(in HeaderField field, MessageKind kind, bool regularSeen, bool checkChars, ref MessageInfo info)
     {
         // RFC 9113 §8.3: pseudo-header fields come first, only the defined ones, each once, and
         // never in trailers.
@@ -67,7 +84,7 @@ internal static class HeaderValidator
             return $"Pseudo-header field '{field.Name}' follows a regular field.";
         }
 
-        if (!IsValidValue(field.Value))
+        if (checkChars && !IsValidValue(field.Value))
         {
             return $"Pseudo-header field '{field.Name}' has an invalid value.";
         }
@@ -120,15 +137,15 @@ internal static class HeaderValidator
         return null;
     }
 
-    private static string? CheckRegularField(in HeaderField field, MessageKind kind, ref MessageInfo info)
+    private static string? CheckRegularField(in HeaderField field, MessageKind kind, bool checkChars, ref MessageInfo info)
     {
         string name = field.Name;
-        if (name.Length == 0 || name.AsSpan().IndexOfAny(s_invalidNameChars) >= 0)
+        if (checkChars && !IsPlainName(name) && (name.Length == 0 || name.AsSpan().IndexOfAny(s_invalidNameChars) >= 0))
         {
             return $"Invalid field name '{name}'.";
         }
 
-        if (!IsValidValue(field.Value))
+        if (checkChars && !IsValidValue(field.Value))
         {
             return $"Field '{name}' has an invalid value.";
         }
@@ -261,6 +278,28 @@ internal static class HeaderValidator
     };
 
     private static bool IsWhitespace(char c) => c is ' ' or '\t';
+
+    private static bool HasEdgeWhitespace(string value) => value.Length > 0 && (IsWhitespace(value[0]) || IsWhitespace(value[^1]));
+
+    private static string PlainChars(bool name)
+    {
+        var chars = new List<char>();
+        if (!name)
+        {
+            chars.Add('\t');
+            chars.Add(' ');
+        }
+
+        for (char c = '!'; c <= '~'; c++)
+        {
+            if (!name || (c is not (>= 'A' and <= 'Z') and not ':'))
+            {
+                chars.Add(c);
+            }
+        }
+
+        return new string([.. chars]);
+    }
 
     private static string Describe(MessageKind kind) => kind switch
     {

@@ -155,6 +155,16 @@ public sealed class HpackEncoder
         }
     }
 
+    /// <summary>Encodes fields the connection has already checked (not null, Latin-1).</summary>
+    internal void EncodeValidated(IReadOnlyList<HeaderField> headers, IBufferWriter<byte> destination)
+    {
+        WriteSizeUpdates(destination);
+        for (int i = 0; i < headers.Count; i++)
+        {
+            EncodeField(headers[i], destination);
+        }
+    }
+
     private static void Validate(in HeaderField field)
     {
         if (field.Name is null || field.Value is null)
