@@ -384,9 +384,11 @@ public class ReviewRegressionTests(ITestOutputHelper output)
             }
 
             await reading.WaitAsync(TimeSpan.FromSeconds(10));
-            var queue = (System.Collections.ICollection)typeof(H2BodyStream).GetField("_chunks", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(b)!;
-            output.WriteLine($"queued chunks: {queue.Count}");
-            Assert.True(queue.Count < 1000, $"queued chunks: {queue.Count}");
+            // The queue is created with the first non-empty DATA; none came, so it may not exist.
+            var queue = (System.Collections.ICollection?)typeof(H2BodyStream).GetField("_chunks", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(b);
+            int queued = queue?.Count ?? 0;
+            output.WriteLine($"queued chunks: {queued}");
+            Assert.True(queued < 1000, $"queued chunks: {queued}");
             var events = new List<H2.Events.Event>();
             try
             {
