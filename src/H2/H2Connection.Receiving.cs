@@ -17,6 +17,9 @@ public sealed partial class H2Connection
     // list's growth is paid once per connection, not once per call.
     private List<Event>? _eventScratch;
 
+    // The input of ReceiveDataInPlace while it runs, so DATA payloads can be handed out as slices of it.
+    private ReadOnlyMemory<byte> _lentInput;
+
     /// <summary>
     /// Hands received bytes to the connection and returns what the peer did, in order. Answers the
     /// protocol requires (SETTINGS and PING acknowledgements, resets for stream errors) are queued
@@ -30,6 +33,34 @@ public sealed partial class H2Connection
     /// holds the events this call produced before the error.
     /// </exception>
     public IReadOnlyList<Event> ReceiveData(ReadOnlySpan<byte> data)
+    {
+        _lentInput = default;
+        return Receive(data);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReceiveData(ReadOnlySpan{byte})"/>, without copying body data: the
+    /// <see cref="DataReceived.Data"/> of each DATA frame that lies whole in <paramref name="data"/>
+    /// is a slice of it. Keep those bytes unchanged for as long as the events' data is in use
+    /// (a frame split across calls is still delivered as a copy).
+    /// </summary>
+    /// <param name="data">The bytes received; lent to the events, not copied.</param>
+    /// <returns>The events, possibly none. After the connection has closed, input is ignored.</returns>
+    /// <exception cref="ProtocolException">As for <see cref="ReceiveData(ReadOnlySpan{byte})"/>.</exception>
+    public IReadOnlyList<Event> ReceiveDataInPlace(ReadOnlyMemory<byte> data)
+    {
+        _lentInput = data;
+        try
+        {
+            return Receive(data.Span);
+        }
+        finally
+        {
+            _lentInput = default;
+        }
+    }
+
+    private Event[] Receive(ReadOnlySpan<byte> data)
     {
         if (_closed)
         {
@@ -252,8 +283,29 @@ public sealed partial class H2Connection
             return;
         }
 
-        _events.Add(new DataReceived(streamId, data.ToArray(), flowLength, ended));
+        _events.Add(new DataReceived(streamId, OwnedPayload(data), flowLength, ended));
         AddIfNotNull(ended);
+    }
+
+    /// <summary>
+    /// The payload as the application keeps it: a slice of lent input when it lies there, else a
+    /// copy (into an array left unzeroed, since every octet is written at once).
+    /// </summary>
+    private ReadOnlyMemory<byte> OwnedPayload(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        if (!_lentInput.IsEmpty && _lentInput.Span.Overlaps(payload, out int offset) && offset >= 0 && offset + payload.Length <= _lentInput.Length)
+        {
+            return _lentInput.Slice(offset, payload.Length);
+        }
+
+        byte[] copy = GC.AllocateUninitializedArray<byte>(payload.Length);
+        payload.CopyTo(copy);
+        return copy;
     }
 
     private void OnRstStream(int streamId, ErrorCode errorCode)

@@ -172,8 +172,9 @@ public sealed class FrameReader
 
             if (!data.IsEmpty)
             {
-                // Reserve room for the whole frame at once when its header is already here.
-                Append(data, data.Length >= FrameHeader.Size ? FrameHeader.Size + FrameHeader.Read(data).Length : FrameHeader.Size);
+                // Reserve room for the whole frame at once when part of its payload is already
+                // here; a header alone may well be followed by its whole payload, read in place.
+                Append(data, data.Length > FrameHeader.Size ? FrameHeader.Size + FrameHeader.Read(data).Length : FrameHeader.Size);
             }
         }
         catch (Exception e)
@@ -235,6 +236,15 @@ public sealed class FrameReader
 
         FrameHeader header = FrameHeader.Read(_partial);
         CheckHeader(header);
+        if (_partialLength == FrameHeader.Size && data.Length >= header.Length)
+        {
+            // Only the header was held back (a sender that writes headers and payloads apart):
+            // the payload is delivered where it lies, not copied.
+            ReturnPartial();
+            Dispatch(header, data[..header.Length], handler);
+            return data[header.Length..];
+        }
+
         int total = FrameHeader.Size + header.Length;
         int payloadPart = Math.Min(total - _partialLength, data.Length);
         Append(data[..payloadPart], total);
@@ -546,6 +556,17 @@ public sealed class FrameReader
         }
 
         buffer = bigger;
+    }
+
+    private void ReturnPartial()
+    {
+        if (_partial is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_partial);
+            _partial = null;
+        }
+
+        _partialLength = 0;
     }
 
     private void ReturnBuffers()
