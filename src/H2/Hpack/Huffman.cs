@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 namespace H2.Hpack;
 
 /// <summary>
@@ -133,36 +135,45 @@ internal static class Huffman
     /// </exception>
     public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        uint[] transitions = s_transitions;
-        int state = 0;
+        // Every state has 16 entries and every entry names a valid state, so table reads need no
+        // bounds checks; writes are checked once here, since a nibble emits at most one octet.
+        if (destination.Length < GetMaxDecodedLength(source.Length))
+        {
+            throw new ArgumentException("The destination is too small for the decoded text.", nameof(destination));
+        }
+
+        ref uint table = ref MemoryMarshal.GetArrayDataReference(s_transitions);
+        ref byte output = ref MemoryMarshal.GetReference(destination);
+        uint state = 0;
         uint entry = Accepts;
         int written = 0;
-        foreach (byte octet in source)
+        for (int i = 0; i < source.Length; i++)
         {
-            entry = transitions[(state << 4) | (octet >> 4)];
+            uint octet = source[i];
+            entry = Unsafe.Add(ref table, (nint)((state << 4) | (octet >> 4)));
             if ((entry & (Emits | Fails)) != 0)
             {
                 if ((entry & Fails) != 0)
                 {
-                    throw new HpackDecodingException(HpackErrorKind.InvalidHuffman, "Huffman data contains the EOS symbol.");
+                    ThrowEndOfString();
                 }
 
-                destination[written++] = (byte)entry;
+                Unsafe.Add(ref output, written++) = (byte)entry;
             }
 
-            state = (int)((entry >> 8) & 0xFF);
-            entry = transitions[(state << 4) | (octet & 0xF)];
+            state = (entry >> 8) & 0xFF;
+            entry = Unsafe.Add(ref table, (nint)((state << 4) | (octet & 0xF)));
             if ((entry & (Emits | Fails)) != 0)
             {
                 if ((entry & Fails) != 0)
                 {
-                    throw new HpackDecodingException(HpackErrorKind.InvalidHuffman, "Huffman data contains the EOS symbol.");
+                    ThrowEndOfString();
                 }
 
-                destination[written++] = (byte)entry;
+                Unsafe.Add(ref output, written++) = (byte)entry;
             }
 
-            state = (int)((entry >> 8) & 0xFF);
+            state = (entry >> 8) & 0xFF;
         }
 
         if ((entry & Accepts) == 0)
@@ -174,6 +185,9 @@ internal static class Huffman
 
         return written;
     }
+
+    private static void ThrowEndOfString() =>
+        throw new HpackDecodingException(HpackErrorKind.InvalidHuffman, "Huffman data contains the EOS symbol.");
 
     private static uint[] BuildTransitions()
     {

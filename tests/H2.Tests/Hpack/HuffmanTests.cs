@@ -79,6 +79,13 @@ public class HuffmanTests
         Assert.Equal((byte)'a', buffer[0]);
     }
 
+    [Fact]
+    public void Decode_RefusesADestinationShorterThanTheLongestPossibleText()
+    {
+        // One octet may hold one 5-bit symbol and part of the next: room for two is required.
+        Assert.Throws<ArgumentException>(() => Huffman.Decode([0x1f], new byte[1]));
+    }
+
     private static void AssertRoundTrip(string text)
     {
         var encoded = new byte[Huffman.GetEncodedLength(text)];
