@@ -95,8 +95,10 @@ internal abstract class H2Session
     /// <summary>Starts the two loops; the connection must already be initiated.</summary>
     protected void Start()
     {
-        Task reader = Task.Run(ReadLoopAsync);
-        Task writer = Task.Run(WriteLoopAsync);
+        // Started in place, not through Task.Run: each runs to its first wait (a zero-byte read,
+        // the writer's signal) and returns; an idle connection keeps no wrapper tasks.
+        Task reader = ReadLoopAsync();
+        Task writer = WriteLoopAsync();
         _ = FinishAsync(reader, writer);
     }
 
