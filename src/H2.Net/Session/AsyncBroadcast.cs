@@ -1,38 +1,31 @@
 namespace H2.Net.Session;
 
 /// <summary>Wakes every current waiter at once; later waiters wait for the next pulse.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2002", Justification = "Internal type; locking on itself spares an object per connection.")]
 internal sealed class AsyncBroadcast
 {
-    private readonly object _lock = new();
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    // Whether _next has been handed to a waiter; a pulse nobody waits for costs nothing.
-    private bool _observed;
+    // Made when the first waiter comes and dropped by the pulse that wakes it: a pulse nobody
+    // waits for costs nothing, and an idle connection holds no task.
+    private TaskCompletionSource? _next;
 
     public Task WaitAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (this)
         {
-            _observed = true;
+            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _next.Task.WaitAsync(cancellationToken);
         }
     }
 
     public void Pulse()
     {
-        TaskCompletionSource current;
-        lock (_lock)
+        TaskCompletionSource? current;
+        lock (this)
         {
-            if (!_observed)
-            {
-                return;
-            }
-
             current = _next;
-            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _observed = false;
+            _next = null;
         }
 
-        current.TrySetResult();
+        current?.TrySetResult();
     }
 }

@@ -24,9 +24,12 @@ public sealed class HpackDecoder
     // The ceiling for MaxStringLength: Huffman output of this much stays far below array limits.
     private const int MaxStringLengthLimit = 256 * 1024 * 1024;
 
-    // Huffman output up to this size is decoded into a buffer kept by the decoder; longer strings
-    // use a pooled array for the one call.
-    private const int ScratchSize = 4096;
+    // Huffman output up to this size is decoded on the stack; longer strings use a pooled array
+    // for the one call.
+    private const int StackScratchSize = 256;
+
+    // The least carry-over buffer rented, so a representation growing over a few fragments is not copied each time.
+    private const int PendingMinimum = 4096;
 
     private readonly HpackDynamicTable _table;
     private int _maxAllowedTableSize;
@@ -37,7 +40,6 @@ public sealed class HpackDecoder
     // While a size update is required: the smallest allowed size since the last block, which the
     // first update must not exceed (RFC 7541 §4.2: the smallest size is signalled first).
     private int _smallestAllowedSize;
-    private byte[]? _scratch;
     private int? _headerListHardLimit;
 
     // A block fed fragment by fragment: how far it has got, and a representation cut by the end
@@ -273,9 +275,9 @@ public sealed class HpackDecoder
     {
         _inBlock = false;
         _pendingLength = 0;
-        if (_pending is { Length: > ScratchSize })
+        if (_pending is not null)
         {
-            // A large carry-over buffer was for one unusual block; do not keep it per connection.
+            // The carry-over buffer serves one block; an idle connection keeps none.
             ArrayPool<byte>.Shared.Return(_pending);
             _pending = null;
         }
@@ -292,9 +294,9 @@ public sealed class HpackDecoder
         int needed = _pendingLength + octets.Length;
         if (_pending is null || _pending.Length < needed)
         {
-            byte[] bigger = needed <= ScratchSize ? new byte[ScratchSize] : ArrayPool<byte>.Shared.Rent(needed);
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, PendingMinimum));
             _pending?.AsSpan(0, _pendingLength).CopyTo(bigger);
-            if (_pending is { Length: > ScratchSize })
+            if (_pending is not null)
             {
                 ArrayPool<byte>.Shared.Return(_pending);
             }
@@ -543,11 +545,13 @@ public sealed class HpackDecoder
             return ToString(encoded, isName);
         }
 
+        // Short strings decode on the stack, longer ones into a pooled buffer: a connection keeps
+        // no decoding buffer of its own between blocks.
         int maxDecoded = Huffman.GetMaxDecodedLength(length);
-        if (maxDecoded <= ScratchSize)
+        if (maxDecoded <= StackScratchSize)
         {
-            _scratch ??= new byte[ScratchSize];
-            return ToString(_scratch.AsSpan(0, Huffman.Decode(encoded, _scratch)), isName);
+            Span<byte> decoded = stackalloc byte[StackScratchSize];
+            return ToString(decoded[..Huffman.Decode(encoded, decoded)], isName);
         }
 
         byte[] rented = ArrayPool<byte>.Shared.Rent(maxDecoded);
