@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests drive as peers, as "command:package" pairs. A missing command is
 # installed; a test that needs a peer fails (never skips) when the peer is absent.
-required_tools=(curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server chromium:chromium)
+required_tools=(curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server chromium:chromium clang:clang)
 
 missing=()
 for pair in "${required_tools[@]}"; do

@@ -76,16 +76,22 @@ public sealed partial class ExampleServer : IAsyncDisposable
         }
     }
 
-    public static async Task<ExampleServer> StartAsync(params string[] extraArguments)
+    public static Task<ExampleServer> StartAsync(params string[] extraArguments) =>
+        StartProgramAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "h2sharp-server.dll"), .. extraArguments]);
+
+    /// <summary>Starts a natively compiled (NativeAOT) build of the example server.</summary>
+    public static Task<ExampleServer> StartNativeAsync(string executable, params string[] extraArguments) =>
+        StartProgramAsync(executable, extraArguments);
+
+    private static async Task<ExampleServer> StartProgramAsync(string program, string[] arguments)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "h2sharp-server.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in (string[])[dll, "--port", "0", "--tls-port", "0", .. extraArguments])
+        foreach (string argument in (string[])[.. arguments, "--port", "0", "--tls-port", "0"])
         {
             start.ArgumentList.Add(argument);
         }
