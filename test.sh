@@ -34,7 +34,7 @@ dotnet test H2Sharp.slnx \
   --results-directory "$results" \
   --collect "XPlat Code Coverage" \
   --blame-hang-timeout 10m \
-  -- DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[H2Sharp]*%2c[H2Sharp.Net]*" \
+  -- DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Include="[H2Sharp]*%2c[H2Sharp.Net]*%2c[H2Sharp.Extensions.Logging]*" \
      DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Format=cobertura
 test_status=$?
 set -e

@@ -6,6 +6,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using H2;
 using H2.Examples.Server;
+using H2.Extensions.Logging;
+using Microsoft.Extensions.Logging;
 using H2.Net;
 using H2.Net.Server;
 
@@ -121,6 +123,13 @@ namespace H2.Examples.Server
             }
 
             var log = new RequestLog(settings.Quiet);
+
+            // --verbose: the core's frames (Trace) and connection events (Debug), and the server's
+            // own messages, through Microsoft.Extensions.Logging's console logger.
+            using ILoggerFactory? loggers = settings.Verbose
+                ? LoggerFactory.Create(builder => builder.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Trace))
+                : null;
+            ILogger? serverLog = loggers?.CreateLogger("H2Sharp.Server");
             var options = new H2ServerOptions
             {
                 ConnectionConfiguration = () => new H2Configuration
@@ -128,14 +137,14 @@ namespace H2.Examples.Server
                     ClientSide = false,
                     MaxConcurrentStreams = 256,
                     InitialWindowSize = 1 << 20,
-                    Logger = settings.Verbose ? new ConsoleLogger() : null,
+                    Logger = loggers?.CreateH2Logger(),
                 },
                 IdleTimeout = settings.IdleTimeout,
                 DrainTimeout = settings.DrainTimeout,
                 HeaderBlockTimeout = settings.HeaderTimeout,
                 MinRequestBodyDataRate = MinRate(settings.MinDataRate),
                 MinResponseDataRate = MinRate(settings.MinDataRate),
-                Log = settings.Verbose ? m => Console.WriteLine($"[h2] {m}") : null,
+                Log = serverLog?.ToMessageSink(),
             };
 
             await using var server = new H2Server(log.Wrap(Routes.HandleAsync), options);
