@@ -141,6 +141,7 @@ public sealed partial class H2Connection
         FrameFlags flags = (endStream ? FrameFlags.EndStream : FrameFlags.None) | (padLength > 0 ? FrameFlags.Padded : FrameFlags.None);
         Span<byte> head = _outbound.GetSpan(FrameHeader.Size + 1);
         new FrameHeader(flowLength, FrameType.Data, flags, streamId).Write(head);
+        _outbound.FramesWritten++;
         int written = FrameHeader.Size;
         if (padLength > 0)
         {

@@ -236,6 +236,12 @@ public sealed partial class H2Connection
     /// <summary>The number of bytes queued for the peer.</summary>
     public long OutboundDataLength => _outbound.Length;
 
+    /// <summary>Frames received whole so far, for metrics (the preface not counted).</summary>
+    public long FramesReceived => _reader.FramesRead;
+
+    /// <summary>Frames queued for sending so far, for metrics (whether or not taken by <see cref="DataToSend()"/> yet).</summary>
+    public long FramesSent => _outbound.FramesWritten;
+
     /// <summary>
     /// The first run of queued bytes, without copying, for writing straight to a socket; call
     /// <see cref="AdvanceDataToSend"/> with how many were written. Empty when nothing is queued.

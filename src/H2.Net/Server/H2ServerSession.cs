@@ -173,11 +173,15 @@ internal sealed class H2ServerSession : H2Session
 
     /// <summary>RFC 9113 §8.7: refused before any processing, so the client may retry it.</summary>
     /// <remarks>Its own method, so the closure is allocated only when a stream is refused.</remarks>
-    private void Refuse(ServerStream stream, List<Action> later) => later.Add(() =>
+    private void Refuse(ServerStream stream, List<Action> later)
     {
-        Reset(stream, ErrorCode.RefusedStream);
-        CompleteWork(stream);
-    });
+        LimitTripped("concurrent_handlers");
+        later.Add(() =>
+        {
+            Reset(stream, ErrorCode.RefusedStream);
+            CompleteWork(stream);
+        });
+    }
 
     protected override void AfterEvents()
     {
@@ -328,6 +332,7 @@ internal sealed class H2ServerSession : H2Session
         foreach ((ServerStream stream, string reason) in slow ?? [])
         {
             _options.Log?.Invoke($"resetting stream {stream.Id}: {reason}");
+            LimitTripped("min_data_rate");
             Reset(stream, ErrorCode.Cancel, reason);
         }
     }
@@ -366,17 +371,20 @@ internal sealed class H2ServerSession : H2Session
         {
             _monitorDone = true;
             _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
+            LimitTripped("handshake_timeout");
             Abort();
         }
         else if (headerBlockLate)
         {
             _monitorDone = true;
             _options.Log?.Invoke("closing a connection whose header block stayed incomplete too long");
+            LimitTripped("header_block_timeout");
             try
             {
                 Do(c =>
                 {
                     c.CloseConnection(ErrorCode.EnhanceYourCalm, "header block timeout"u8);
+                    GoAwaySent();
                     return 0;
                 });
             }

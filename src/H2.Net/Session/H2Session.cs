@@ -46,13 +46,32 @@ internal abstract class H2Session
     // compares it with the write timeout, so a write costs no timer of its own.
     private long _writeStartedAt;
 
+    // Frames already reported to the metrics; guarded by Sync.
+    private long _framesReceivedReported;
+    private long _framesSentReported;
+
     protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout)
     {
         _transport = transport;
         Connection = connection;
         OutboundHighWater = outboundHighWater;
         _writeTimeout = writeTimeout;
+        Role = new("h2.role", connection.Configuration.ClientSide ? "client" : "server");
+        H2NetMetrics.ConnectionChanged(connection.Configuration.ClientSide, 1);
     }
+
+    /// <summary>The metrics tag of this side: server or client.</summary>
+    protected KeyValuePair<string, object?> Role { get; }
+
+    private static KeyValuePair<string, object?> Sent { get; } = new("h2.direction", "sent");
+
+    private static KeyValuePair<string, object?> ReceivedTag { get; } = new("h2.direction", "received");
+
+    /// <summary>Counts a protective limit that acted against the peer.</summary>
+    protected void LimitTripped(string limit) => H2NetMetrics.LimitsTripped.Add(1, Role, new KeyValuePair<string, object?>("h2.limit", limit));
+
+    /// <summary>Counts a GOAWAY this side sent.</summary>
+    protected void GoAwaySent() => H2NetMetrics.GoAways.Add(1, Role, Sent);
 
     /// <summary>Guards <see cref="Connection"/> and all stream state.</summary>
     public object Sync { get; } = new();
@@ -243,6 +262,7 @@ internal abstract class H2Session
             if (!sent)
             {
                 // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
+                H2NetMetrics.FlowControlStalls.Add(1, Role);
                 await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting.Token)).ConfigureAwait(false);
             }
         }
@@ -295,13 +315,14 @@ internal abstract class H2Session
             wasOpen = Streams.Remove(stream.Id);
             if (wasOpen)
             {
-                stream.Released();
+                Forget(stream);
                 Released();
                 if (!Connection.IsClosed)
                 {
                     try
                     {
                         Connection.ResetStream(stream.Id, code);
+                        H2NetMetrics.Resets.Add(1, Role, Sent);
                     }
                     catch (H2Exception)
                     {
@@ -329,6 +350,7 @@ internal abstract class H2Session
             if (!_closing && !Connection.IsClosed && !_readerDone)
             {
                 Connection.CloseConnection();
+                GoAwaySent();
             }
 
             _closing = true;
@@ -355,8 +377,9 @@ internal abstract class H2Session
     public void CheckWriteTimeout(long now)
     {
         long started = Volatile.Read(ref _writeStartedAt);
-        if (started != 0 && now - started > _writeTimeout.TotalMilliseconds)
+        if (started != 0 && now - started > _writeTimeout.TotalMilliseconds && !_shutdown.IsCancellationRequested)
         {
+            LimitTripped("write_timeout");
             Abort();
         }
     }
@@ -377,14 +400,43 @@ internal abstract class H2Session
     }
 
     /// <summary>Registers a new stream; called under <see cref="Sync"/>.</summary>
-    protected void AddStream(SessionStream stream) => Streams[stream.Id] = stream;
+    protected void AddStream(SessionStream stream)
+    {
+        Streams[stream.Id] = stream;
+        H2NetMetrics.StreamChanged(Connection.Configuration.ClientSide, 1);
+    }
+
+    /// <summary>A stream leaves the session; called under <see cref="Sync"/>, once per stream.</summary>
+    private void Forget(SessionStream stream)
+    {
+        H2NetMetrics.StreamChanged(Connection.Configuration.ClientSide, -1);
+        stream.Released();
+    }
+
+    /// <summary>Reports the frames that moved since the last report; called under <see cref="Sync"/>.</summary>
+    private void ReportFrames()
+    {
+        long received = Connection.FramesReceived;
+        long sent = Connection.FramesSent;
+        if (received != _framesReceivedReported)
+        {
+            H2NetMetrics.FramesReceived.Add(received - _framesReceivedReported, Role);
+            _framesReceivedReported = received;
+        }
+
+        if (sent != _framesSentReported)
+        {
+            H2NetMetrics.FramesSent.Add(sent - _framesSentReported, Role);
+            _framesSentReported = sent;
+        }
+    }
 
     /// <summary>Forgets a stream once both sides have ended; called under <see cref="Sync"/>.</summary>
     protected void ReleaseIfDone(SessionStream stream)
     {
         if (stream.LocalEnded && stream.RemoteEnded && Streams.Remove(stream.Id))
         {
-            stream.Released();
+            Forget(stream);
             Released();
         }
     }
@@ -407,6 +459,7 @@ internal abstract class H2Session
                 if (!stream.Body.Enqueue(data.Data, data.FlowControlledLength, out int unread))
                 {
                     // Thousands of tiny DATA frames queued unread: a flood, not a body.
+                    LimitTripped("body_chunks");
                     ResetLater(stream, ErrorCode.EnhanceYourCalm, later);
                 }
 
@@ -425,7 +478,7 @@ internal abstract class H2Session
                 return true;
             case StreamReset reset when Streams.TryGetValue(reset.StreamId, out SessionStream? stream):
                 Streams.Remove(reset.StreamId);
-                stream.Released();
+                Forget(stream);
                 Released();
                 stream.Abort(reset.ErrorCode, reset.RemoteReset ? "reset by the peer" : "reset after a protocol error");
                 ReturnCredit(stream.Body.Abandon());
@@ -591,14 +644,33 @@ internal abstract class H2Session
             }
             catch (ProtocolException e)
             {
+                // The connection has queued its GOAWAY.
                 error = e;
                 events = e.Events;
+                GoAwaySent();
+                if (e.ErrorCode == ErrorCode.EnhanceYourCalm)
+                {
+                    LimitTripped("denial_of_service");
+                }
             }
 
             for (int i = 0; i < events.Count; i++)
             {
-                OnEvent(events[i], later);
+                Event @event = events[i];
+                switch (@event)
+                {
+                    case StreamReset reset:
+                        H2NetMetrics.Resets.Add(1, Role, reset.RemoteReset ? ReceivedTag : Sent);
+                        break;
+                    case ConnectionTerminated:
+                        H2NetMetrics.GoAways.Add(1, Role, ReceivedTag);
+                        break;
+                }
+
+                OnEvent(@event, later);
             }
+
+            ReportFrames();
 
             return error;
         }
@@ -616,7 +688,7 @@ internal abstract class H2Session
             foreach (SessionStream stream in streams)
             {
                 stream.Abort(ErrorCode.Cancel, "the connection closed");
-                stream.Released();
+                Forget(stream);
             }
         }
 
@@ -709,6 +781,7 @@ internal abstract class H2Session
                 int gathered = 0;
                 lock (Sync)
                 {
+                    ReportFrames();
                     ReadOnlyMemory<byte> next = Connection.PeekDataToSend();
                     if (next.IsEmpty)
                     {
@@ -797,6 +870,7 @@ internal abstract class H2Session
         {
         }
 
+        H2NetMetrics.ConnectionChanged(Connection.Configuration.ClientSide, -1);
         OnClosed();
         _completion.TrySetResult();
     }

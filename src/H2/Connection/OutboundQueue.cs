@@ -14,6 +14,9 @@ namespace H2.Connection;
 /// </remarks>
 internal sealed class OutboundQueue : IBufferWriter<byte>
 {
+    /// <summary>Frames written into the queue so far (counted as each frame's header is written).</summary>
+    public long FramesWritten { get; set; }
+
     private const int ChunkSize = 16 * 1024;
 
     // Segments from _head on are pending.

@@ -85,6 +85,11 @@ public abstract class Frame
         }
 
         total = FrameHeader.Size + payloadLength;
+        if (destination is Connection.OutboundQueue queue)
+        {
+            queue.FramesWritten++;
+        }
+
         Span<byte> span = destination.GetSpan(total);
         new FrameHeader(payloadLength, type, flags, streamId).Write(span);
         return span.Slice(FrameHeader.Size, payloadLength);

@@ -133,6 +133,9 @@ public sealed class FrameReader
     /// <summary>How many octets of an incomplete frame (or preface) are held, waiting for the rest.</summary>
     public int BufferedLength => _partialLength;
 
+    /// <summary>Frames read whole and handed on (or refused) so far.</summary>
+    public long FramesRead { get; private set; }
+
     /// <summary>
     /// Consumes <paramref name="data"/>, calling <paramref name="handler"/> once for each frame
     /// completed by it, in order. A trailing partial frame is kept for the next call.
@@ -303,6 +306,7 @@ public sealed class FrameReader
 
     private void Dispatch(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
     {
+        FramesRead++;
         _frameSeen = true;
         int streamId = header.StreamId;
         switch (header.Type)
