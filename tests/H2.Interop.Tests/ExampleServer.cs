@@ -77,7 +77,19 @@ public sealed partial class ExampleServer : IAsyncDisposable
     }
 
     public static Task<ExampleServer> StartAsync(params string[] extraArguments) =>
-        StartProgramAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "h2sharp-server.dll"), .. extraArguments]);
+        StartProgramAsync("dotnet", [ServerDll(), .. extraArguments]);
+
+    /// <summary>
+    /// The example server as its own build left it (the project reference builds it in the same
+    /// configuration as the tests): run from there, it finds its own dependencies, which the test
+    /// project's output does not all carry (the ASP.NET Core framework the tests use provides some).
+    /// </summary>
+    private static string ServerDll()
+    {
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        string dll = Tools.RepoPath("examples", "Server", "bin", configuration, "net10.0", "h2sharp-server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"The example server was not built at {dll}.");
+    }
 
     /// <summary>Starts a natively compiled (NativeAOT) build of the example server.</summary>
     public static Task<ExampleServer> StartNativeAsync(string executable, params string[] extraArguments) =>
