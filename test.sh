@@ -50,6 +50,17 @@ else
   echo "Benchmark smoke run: $(grep -c '^smoke ' "$results/benchmark-smoke.log") benchmarks ran."
 fi
 
+# The documentation site (docfx: the guides in docs/ and the API reference from the XML docs)
+# must build without a warning: a broken link or cross-reference fails the run.
+docs_failed=0
+if ! { dotnet tool restore > "$results/docs.log" 2>&1 && dotnet docfx docs/docfx.json --warningsAsErrors >> "$results/docs.log" 2>&1; }; then
+  docs_failed=1
+  echo "Documentation build failed:"
+  grep -E "warning|error" "$results/docs.log" | tail -n 30
+else
+  echo "Documentation site: built without warnings into artifacts/docs."
+fi
+
 # Line coverage of src/H2 and src/H2.Net per folder (layer), merged over every test project's report.
 mapfile -t reports < <(find "$results" -name 'coverage.cobertura.xml' 2>/dev/null)
 if [ ${#reports[@]} -gt 0 ]; then
@@ -96,7 +107,7 @@ while IFS= read -r trx; do
   skipped=$((skipped + $(value notExecuted)))
 done < <(find "$results" -name '*.trx' 2>/dev/null)
 
-failed=$((failed + smoke_failed))
+failed=$((failed + smoke_failed + docs_failed))
 if [ "$skipped" -gt 0 ]; then
   echo "$skipped tests did not run; no test may skip, so they count as failed."
   failed=$((failed + skipped))
