@@ -22,6 +22,15 @@ public partial class DocsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void EveryCSharpListing_IsAFileOfTheBuild(string document)
+    {
+        // A listing that names no file would compile nowhere; each must name one (and match it).
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), "docs", document)).ReplaceLineEndings("\n");
+        Assert.Equal(CSharpBlock().Count(text), Listing().Count(text));
+    }
+
     [Fact]
     public void GettingStarted_HasAllSixSteps()
     {
@@ -51,4 +60,7 @@ public partial class DocsTests
 
     [GeneratedRegex(@"<!-- listing: (?<file>[^ ]+) -->\n```csharp\n(?<code>.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex Listing();
+
+    [GeneratedRegex(@"^```csharp$", RegexOptions.Multiline)]
+    private static partial Regex CSharpBlock();
 }
