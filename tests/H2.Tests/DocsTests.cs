@@ -5,15 +5,18 @@ namespace H2.Tests;
 /// <summary>Code listings in docs/ that name a source file must be that file, word for word, so they always compile.</summary>
 public partial class DocsTests
 {
+    /// <summary>The guides in docs/ and the packages' READMEs, as paths from the repository root.</summary>
     public static TheoryData<string> Documents() =>
-        new(Directory.GetFiles(Path.Combine(RepoRoot(), "docs"), "*.md").Select(Path.GetFileName)!);
+        new(Directory.GetFiles(Path.Combine(RepoRoot(), "docs"), "*.md")
+            .Concat(Directory.GetFiles(Path.Combine(RepoRoot(), "src"), "README.md", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(RepoRoot(), path)));
 
     [Theory]
     [MemberData(nameof(Documents))]
     public void Listings_MatchTheFilesTheyName(string document)
     {
         string root = RepoRoot();
-        string text = File.ReadAllText(Path.Combine(root, "docs", document)).ReplaceLineEndings("\n");
+        string text = File.ReadAllText(Path.Combine(root, document)).ReplaceLineEndings("\n");
         foreach (Match listing in Listing().Matches(text))
         {
             string file = Path.Combine(root, listing.Groups["file"].Value);
@@ -27,7 +30,7 @@ public partial class DocsTests
     public void EveryCSharpListing_IsAFileOfTheBuild(string document)
     {
         // A listing that names no file would compile nowhere; each must name one (and match it).
-        string text = File.ReadAllText(Path.Combine(RepoRoot(), "docs", document)).ReplaceLineEndings("\n");
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), document)).ReplaceLineEndings("\n");
         Assert.Equal(CSharpBlock().Count(text), Listing().Count(text));
     }
 
