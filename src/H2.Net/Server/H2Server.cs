@@ -83,11 +83,18 @@ public sealed class H2Server : IAsyncDisposable
     public async Task ServeAsync(Stream transport, bool isTls = false, EndPoint? remoteEndPoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+
+        // Connections the server accepted itself have no token of their own: the server's is
+        // enough, and StopAsync shuts their sessions down, so an idle connection keeps neither a
+        // linked token source nor a registration.
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token)
+            : null;
+        CancellationToken stop = linked?.Token ?? _stopping.Token;
         H2ServerSession? session;
         try
         {
-            session = await OpenSessionAsync(transport, isTls, remoteEndPoint, linked.Token).ConfigureAwait(false);
+            session = await OpenSessionAsync(transport, isTls, remoteEndPoint, stop).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or TimeoutException)
         {
@@ -104,7 +111,13 @@ public sealed class H2Server : IAsyncDisposable
 
         _sessions.TryAdd(session, 0);
         EnsureMonitor();
-        using (linked.Token.Register(() => _ = session.ShutdownAsync(_options.DrainTimeout)))
+        if (_stopping.IsCancellationRequested)
+        {
+            // StopAsync ran while this connection was being set up, after it shut the others down.
+            _ = session.ShutdownAsync(_options.DrainTimeout, CancellationToken.None);
+        }
+
+        using (cancellationToken.CanBeCanceled ? cancellationToken.Register(() => _ = session.ShutdownAsync(_options.DrainTimeout, CancellationToken.None)) : default)
         {
             await session.Completion.ConfigureAwait(false);
         }
@@ -154,6 +167,10 @@ public sealed class H2Server : IAsyncDisposable
         _listeners.Clear();
         await Task.WhenAll(_sessions.Keys.Select(s => s.ShutdownAsync(_options.DrainTimeout))).ConfigureAwait(false);
         _stopping.Cancel();
+
+        // A connection that became a session after the first sweep is shut down here; one that
+        // becomes a session after this sweep sees the cancellation itself (ServeAsync).
+        await Task.WhenAll(_sessions.Keys.Select(s => s.ShutdownAsync(_options.DrainTimeout))).ConfigureAwait(false);
         await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
     }
 
