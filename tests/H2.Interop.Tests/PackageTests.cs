@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace H2.Interop.Tests;
 
@@ -115,29 +114,6 @@ public class PackageTests
     }
 
     /// <summary>Runs a program with the work folder's own NuGet cache.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(DirectoryInfo work, string program, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(work.FullName, "nuget-cache");
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s.\n{await output}\n{await error}");
-        }
-
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(DirectoryInfo work, string program, string[] arguments, TimeSpan timeout) =>
+        Tools.RunAsync(program, arguments, timeout, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "nuget-cache") });
 }

@@ -42,7 +42,8 @@ internal static class Tools
         return python;
     }
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string program, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -51,6 +52,11 @@ internal static class Tools
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
