@@ -48,6 +48,10 @@ public static class H2NetMetrics
     internal static readonly Counter<long> FlowControlStalls = s_meter.CreateCounter<long>("h2sharp.flow_control.stalls", "{write}", "Body writes that waited for the peer's flow-control window.");
     internal static readonly Counter<long> LimitsTripped = s_meter.CreateCounter<long>("h2sharp.limits.tripped", "{event}", "Protective limits that acted against a peer, by limit.");
 
+    /// <summary>Counts a protective limit that acted against a peer.</summary>
+    internal static void LimitTripped(bool client, string limit) =>
+        LimitsTripped.Add(1, s_roles[client ? 1 : 0], new KeyValuePair<string, object?>("h2.limit", limit));
+
     /// <summary>A connection opened (+1) or closed (-1).</summary>
     internal static void ConnectionChanged(bool client, int delta) => Interlocked.Add(ref s_connections[client ? 1 : 0], delta);
 

@@ -150,6 +150,23 @@ public sealed class MetricsTests : IDisposable
         Assert.True(Count("h2sharp.streams.reset", "server", "received") >= 100, $"{Count("h2sharp.streams.reset", "server", "received")} resets counted");
     }
 
+    [Fact]
+    public async Task AClientThatSendsNothing_TripsTheHandshakeTimeout()
+    {
+        await SettleAsync();
+        await using var server = new H2Server(_ => Task.CompletedTask, new H2ServerOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        IPEndPoint endpoint = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(endpoint);
+
+        // Silence: the server gives up on the preface and closes.
+        var sink = new byte[16];
+        int read = await tcp.GetStream().ReadAsync(sink).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, read);
+        await WaitForAsync(() => Count("h2sharp.limits.tripped", "server", limit: "handshake_timeout") == 1);
+        Assert.Equal(1, Count("h2sharp.limits.tripped", "server", limit: "handshake_timeout"));
+    }
+
     private long Sum(string instrument, string role) => Select(instrument, role).Sum(m => m.Value);
 
     /// <summary>An observed instrument's value now, less what it was when the test began.</summary>

@@ -98,6 +98,12 @@ public sealed class H2Server : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or TimeoutException)
         {
+            if (e is OperationCanceledException && !stop.IsCancellationRequested)
+            {
+                // The handshake deadline, not a stop: the client sent no preface or request in time.
+                H2NetMetrics.LimitTripped(client: false, "handshake_timeout");
+            }
+
             _options.Log?.Invoke($"connection from {remoteEndPoint} failed before HTTP/2 began: {e.Message}");
             await transport.DisposeAsync().ConfigureAwait(false);
             return;
@@ -272,6 +278,11 @@ public sealed class H2Server : IAsyncDisposable
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException)
         {
+            if (e is OperationCanceledException && !_stopping.IsCancellationRequested)
+            {
+                H2NetMetrics.LimitTripped(client: false, "handshake_timeout");
+            }
+
             _options.Log?.Invoke($"TLS handshake with {remote} failed: {e.Message}");
             await tls.DisposeAsync().ConfigureAwait(false);
             return;

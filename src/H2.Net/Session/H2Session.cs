@@ -68,7 +68,7 @@ internal abstract class H2Session
     private static KeyValuePair<string, object?> ReceivedTag { get; } = new("h2.direction", "received");
 
     /// <summary>Counts a protective limit that acted against the peer.</summary>
-    protected void LimitTripped(string limit) => H2NetMetrics.LimitsTripped.Add(1, Role, new KeyValuePair<string, object?>("h2.limit", limit));
+    protected void LimitTripped(string limit) => H2NetMetrics.LimitTripped(Connection.Configuration.ClientSide, limit);
 
     /// <summary>Counts a GOAWAY this side sent.</summary>
     protected void GoAwaySent() => H2NetMetrics.GoAways.Add(1, Role, Sent);
