@@ -48,9 +48,12 @@ public static class H2NetMetrics
     internal static readonly Counter<long> FlowControlStalls = s_meter.CreateCounter<long>("h2sharp.flow_control.stalls", "{write}", "Body writes that waited for the peer's flow-control window.");
     internal static readonly Counter<long> LimitsTripped = s_meter.CreateCounter<long>("h2sharp.limits.tripped", "{event}", "Protective limits that acted against a peer, by limit.");
 
+    /// <summary>The <c>h2.role</c> tag of one side.</summary>
+    internal static KeyValuePair<string, object?> RoleTag(bool client) => s_roles[client ? 1 : 0];
+
     /// <summary>Counts a protective limit that acted against a peer.</summary>
     internal static void LimitTripped(bool client, string limit) =>
-        LimitsTripped.Add(1, s_roles[client ? 1 : 0], new KeyValuePair<string, object?>("h2.limit", limit));
+        LimitsTripped.Add(1, RoleTag(client), new KeyValuePair<string, object?>("h2.limit", limit));
 
     /// <summary>A connection opened (+1) or closed (-1).</summary>
     internal static void ConnectionChanged(bool client, int delta) => Interlocked.Add(ref s_connections[client ? 1 : 0], delta);
@@ -60,7 +63,7 @@ public static class H2NetMetrics
 
     private static Measurement<long>[] Observe(long[] counts) =>
     [
-        new(Interlocked.Read(ref counts[0]), s_roles[0]),
-        new(Interlocked.Read(ref counts[1]), s_roles[1]),
+        new(Interlocked.Read(ref counts[0]), RoleTag(client: false)),
+        new(Interlocked.Read(ref counts[1]), RoleTag(client: true)),
     ];
 }

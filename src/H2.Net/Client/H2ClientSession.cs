@@ -133,16 +133,7 @@ internal sealed class H2ClientSession : H2Session
 
         if (hasTrailers)
         {
-            Do(c =>
-            {
-                c.SendHeaders(stream.Id, request.Trailers, endStream: true);
-                return 0;
-            });
-            lock (Sync)
-            {
-                stream.LocalEnded = true;
-                ReleaseIfDone(stream);
-            }
+            SendHeaderBlock(stream, request.Trailers, endStream: true);
         }
     }
 

@@ -158,7 +158,7 @@ public sealed class H2ServerResponse
             Start(endStream: false);
             if (Trailers.Count > 0)
             {
-                _session.SendTrailers(_stream, Trailers);
+                _session.SendHeaderBlock(_stream, Trailers, endStream: true);
             }
             else
             {
@@ -188,7 +188,7 @@ public sealed class H2ServerResponse
             return;
         }
 
-        _session.SendFinalHeaders(_stream, FinalHeaders(), endStream);
+        _session.SendHeaderBlock(_stream, FinalHeaders(), endStream);
         if (endStream)
         {
             IsCompleted = true;

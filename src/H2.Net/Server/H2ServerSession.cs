@@ -75,38 +75,6 @@ internal sealed class H2ServerSession : H2Session
         return session;
     }
 
-    /// <summary>Queues the final status and headers; with <paramref name="endStream"/>, the response ends with them.</summary>
-    public void SendFinalHeaders(ServerStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
-    {
-        lock (Sync)
-        {
-            ThrowIfClosed();
-            Connection.SendHeaders(stream.Id, headers, endStream);
-            stream.HeadersSent = true;
-            if (endStream)
-            {
-                stream.LocalEnded = true;
-                ReleaseIfDone(stream);
-            }
-        }
-
-        SignalWriter();
-    }
-
-    /// <summary>Queues the trailers, which end the response.</summary>
-    public void SendTrailers(ServerStream stream, IReadOnlyList<HeaderField> trailers)
-    {
-        lock (Sync)
-        {
-            ThrowIfClosed();
-            Connection.SendHeaders(stream.Id, trailers, endStream: true);
-            stream.LocalEnded = true;
-            ReleaseIfDone(stream);
-        }
-
-        SignalWriter();
-    }
-
     /// <summary>Promises and sets up a pushed response; <see langword="null"/> when the client takes no pushes.</summary>
     public H2ServerResponse? Push(ServerStream parent, string path, IEnumerable<HeaderField>? headers)
     {

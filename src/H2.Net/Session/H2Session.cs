@@ -46,6 +46,9 @@ internal abstract class H2Session
     // compares it with the write timeout, so a write costs no timer of its own.
     private long _writeStartedAt;
 
+    // Which side this is, for the metrics' h2.role tag.
+    private readonly bool _client;
+
     // Frames already reported to the metrics; guarded by Sync.
     private long _framesReceivedReported;
     private long _framesSentReported;
@@ -56,22 +59,23 @@ internal abstract class H2Session
         Connection = connection;
         OutboundHighWater = outboundHighWater;
         _writeTimeout = writeTimeout;
-        Role = new("h2.role", connection.Configuration.ClientSide ? "client" : "server");
-        H2NetMetrics.ConnectionChanged(connection.Configuration.ClientSide, 1);
+        _client = connection.Configuration.ClientSide;
+        Role = H2NetMetrics.RoleTag(_client);
+        H2NetMetrics.ConnectionChanged(_client, 1);
     }
 
     /// <summary>The metrics tag of this side: server or client.</summary>
-    protected KeyValuePair<string, object?> Role { get; }
+    private KeyValuePair<string, object?> Role { get; }
 
-    private static KeyValuePair<string, object?> Sent { get; } = new("h2.direction", "sent");
+    private static KeyValuePair<string, object?> SentTag { get; } = new("h2.direction", "sent");
 
     private static KeyValuePair<string, object?> ReceivedTag { get; } = new("h2.direction", "received");
 
     /// <summary>Counts a protective limit that acted against the peer.</summary>
-    protected void LimitTripped(string limit) => H2NetMetrics.LimitTripped(Connection.Configuration.ClientSide, limit);
+    protected void LimitTripped(string limit) => H2NetMetrics.LimitTripped(_client, limit);
 
     /// <summary>Counts a GOAWAY this side sent.</summary>
-    protected void GoAwaySent() => H2NetMetrics.GoAways.Add(1, Role, Sent);
+    protected void GoAwaySent() => H2NetMetrics.GoAways.Add(1, Role, SentTag);
 
     /// <summary>Guards <see cref="Connection"/> and all stream state.</summary>
     public object Sync { get; } = new();
@@ -201,14 +205,10 @@ internal abstract class H2Session
             ThrowIfUnusable(stream);
             if (headers is not null)
             {
-                Connection.SendHeaders(stream.Id, headers, endStream && data.IsEmpty);
-                stream.HeadersSent = true;
+                QueueHeaders(stream, headers, endStream && data.IsEmpty);
                 sent = true;
                 if (endStream && data.IsEmpty)
                 {
-                    stream.LocalEnded = true;
-                    ReleaseIfDone(stream);
-                    data = default;
                     endStream = false;
                 }
             }
@@ -268,6 +268,30 @@ internal abstract class H2Session
         }
     }
 
+    /// <summary>Queues a header block (final headers or trailers); with <paramref name="endStream"/>, our side of the stream ends with it.</summary>
+    public void SendHeaderBlock(SessionStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
+    {
+        lock (Sync)
+        {
+            ThrowIfClosed();
+            QueueHeaders(stream, headers, endStream);
+        }
+
+        SignalWriter();
+    }
+
+    /// <summary>Queues a header block and notes what it did to the stream; called under <see cref="Sync"/>.</summary>
+    private void QueueHeaders(SessionStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
+    {
+        Connection.SendHeaders(stream.Id, headers, endStream);
+        stream.HeadersSent = true;
+        if (endStream)
+        {
+            stream.LocalEnded = true;
+            ReleaseIfDone(stream);
+        }
+    }
+
     /// <summary>Body octets one stream may add to the outbound queue before it waits for the transport. Default 64 KiB.</summary>
     public int MaxQueuedBytesPerStream { get; init; } = 64 * 1024;
 
@@ -322,7 +346,7 @@ internal abstract class H2Session
                     try
                     {
                         Connection.ResetStream(stream.Id, code);
-                        H2NetMetrics.Resets.Add(1, Role, Sent);
+                        H2NetMetrics.Resets.Add(1, Role, SentTag);
                     }
                     catch (H2Exception)
                     {
@@ -403,13 +427,13 @@ internal abstract class H2Session
     protected void AddStream(SessionStream stream)
     {
         Streams[stream.Id] = stream;
-        H2NetMetrics.StreamChanged(Connection.Configuration.ClientSide, 1);
+        H2NetMetrics.StreamChanged(_client, 1);
     }
 
     /// <summary>A stream leaves the session; called under <see cref="Sync"/>, once per stream.</summary>
     private void Forget(SessionStream stream)
     {
-        H2NetMetrics.StreamChanged(Connection.Configuration.ClientSide, -1);
+        H2NetMetrics.StreamChanged(_client, -1);
         stream.Released();
     }
 
@@ -660,7 +684,7 @@ internal abstract class H2Session
                 switch (@event)
                 {
                     case StreamReset reset:
-                        H2NetMetrics.Resets.Add(1, Role, reset.RemoteReset ? ReceivedTag : Sent);
+                        H2NetMetrics.Resets.Add(1, Role, reset.RemoteReset ? ReceivedTag : SentTag);
                         break;
                     case ConnectionTerminated:
                         H2NetMetrics.GoAways.Add(1, Role, ReceivedTag);
@@ -870,7 +894,7 @@ internal abstract class H2Session
         {
         }
 
-        H2NetMetrics.ConnectionChanged(Connection.Configuration.ClientSide, -1);
+        H2NetMetrics.ConnectionChanged(_client, -1);
         OnClosed();
         _completion.TrySetResult();
     }

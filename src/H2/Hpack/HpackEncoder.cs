@@ -137,16 +137,13 @@ public sealed class HpackEncoder
         // Lists are walked by index so encoding a List or an array allocates no enumerator.
         if (headers is IReadOnlyList<HeaderField> list)
         {
+            // Every field is checked before any is encoded, so a bad one leaves the table as it was.
             for (int i = 0; i < list.Count; i++)
             {
                 Validate(list[i]);
             }
 
-            WriteSizeUpdates(destination);
-            for (int i = 0; i < list.Count; i++)
-            {
-                EncodeField(list[i], destination);
-            }
+            EncodeValidated(list, destination);
         }
         else
         {
