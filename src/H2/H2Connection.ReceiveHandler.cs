@@ -145,28 +145,13 @@ public sealed partial class H2Connection
 
         public void OnUnknownFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
         {
-            connection._defence.CountGlitch($"an unexpected frame of type {header.Type}");
+            connection._defence.CountGlitch($"an unexpected {header.Type.RfcName()} frame");
             connection._events.Add(new UnknownFrameReceived(new UnknownFrame(header.Type, header.Flags, header.StreamId, payload.ToArray())));
         }
 
-        public void OnStreamError(ProtocolException exception)
-        {
-            int streamId = exception.StreamId!.Value;
-            if (connection._streams.ContainsKey(streamId))
-            {
-                connection.StreamError(streamId, exception.ErrorCode, exception.Message);
-            }
-            else if (connection.IsIdle(streamId))
-            {
-                // A stream error on a stream that never existed cannot be answered with RST_STREAM
-                // (RFC 9113 §6.4), so it becomes a connection error.
-                throw new ProtocolException(exception.ErrorCode, exception.Message);
-            }
-            else
-            {
-                // A malformed frame on a closed stream needs no answer, but a stream of them is a flood.
-                connection._defence.CountGlitch(exception.Message);
-            }
-        }
+        // RFC 9113 §6.3, §6.9: the frame's format is checked before the stream's state, so a malformed
+        // frame is an error on a closed stream too.
+        public void OnStreamError(ProtocolException exception) =>
+            connection.FrameFormatError(exception.StreamId!.Value, exception.ErrorCode, exception.Message);
     }
 }

@@ -113,13 +113,13 @@ public sealed partial class H2Connection
         }
     }
 
-    /// <summary>Resets a stream because the peer broke a rule confined to it (RFC 9113 §5.4.2).</summary>
+    /// <summary>
+    /// Resets a stream because the peer broke a rule confined to it (RFC 9113 §5.4.2): a live
+    /// stream, or a new one refused before it entered the table.
+    /// </summary>
     private void StreamError(int streamId, ErrorCode errorCode, string reason)
     {
-        // CVE-2025-8671 (MadeYouReset): errors the peer provokes on purpose are resets by another name.
-        _defence.CountGlitch(reason);
-        RstStreamFrame.Write(_outbound, streamId, errorCode);
-        QueuedControlFrame(acknowledgement: false);
+        QueueStreamReset(streamId, errorCode, reason);
         if (_streams.TryGetValue(streamId, out H2Stream? stream))
         {
             HoldIfUnfinished(stream);
@@ -133,7 +133,42 @@ public sealed partial class H2Connection
         {
             _closedStreams.Remember(streamId, StreamCloseReason.ResetSent);
         }
+    }
 
+    /// <summary>
+    /// Answers a stream error on a stream that has already closed with RST_STREAM, leaving the
+    /// memory of how it closed as it was: later frames on it get the same answers as before.
+    /// </summary>
+    private void ClosedStreamError(int streamId, ErrorCode errorCode, string reason) => QueueStreamReset(streamId, errorCode, reason);
+
+    /// <summary>
+    /// A stream error found in a frame's own format (a length, a flag, a stream depending on
+    /// itself), which holds whatever the stream's state: a live stream is reset, a closed one is
+    /// answered with RST_STREAM all the same, and on an idle stream, which RST_STREAM may not
+    /// name (RFC 9113 §6.4), it becomes a connection error.
+    /// </summary>
+    private void FrameFormatError(int streamId, ErrorCode errorCode, string reason)
+    {
+        if (_streams.ContainsKey(streamId))
+        {
+            StreamError(streamId, errorCode, reason);
+        }
+        else if (IsIdle(streamId))
+        {
+            throw new ProtocolException(errorCode, $"{reason} (on idle stream {streamId}).");
+        }
+        else
+        {
+            ClosedStreamError(streamId, errorCode, reason);
+        }
+    }
+
+    private void QueueStreamReset(int streamId, ErrorCode errorCode, string reason)
+    {
+        // CVE-2025-8671 (MadeYouReset): errors the peer provokes on purpose are resets by another name.
+        _defence.CountGlitch(reason);
+        RstStreamFrame.Write(_outbound, streamId, errorCode);
+        QueuedControlFrame(acknowledgement: false);
         if (_log is not null)
         {
             Debug($"stream error on {streamId} ({errorCode}): {reason}");
@@ -197,26 +232,30 @@ public sealed partial class H2Connection
 
     /// <summary>
     /// Answers a frame on a stream that is no longer in the table, as RFC 9113 §5.1 says for closed
-    /// streams: ignored after we reset it, STREAM_CLOSED after it ended or the peer reset it.
+    /// streams: ignored after we reset it (frames may have been in flight); STREAM_CLOSED after the
+    /// peer reset it, a stream error; and after both sides ended it, a stream error for DATA but a
+    /// connection error for HEADERS, since a peer that reuses a finished stream's identifier is
+    /// confused about the whole connection.
     /// </summary>
     private void OnFrameForClosedStream(int streamId, string what, bool isHeaders)
     {
         switch (_closedStreams.ReasonFor(streamId))
         {
             case StreamCloseReason.ResetSent:
-                // RFC 9113 §5.1: ignored, as frames may be in flight: a whole window of DATA from a
-                // client uploading when we said no. A stream of them once is normal; a stream of
-                // reset streams that keep getting frames is a flood, so each costs one glitch.
+                // A whole window of DATA from a client uploading when we said no is normal once; a
+                // stream of reset streams that keep getting frames is a flood, so each costs one glitch.
                 _closedStreams.Remember(streamId, StreamCloseReason.ResetSentLateFramesSeen);
                 _defence.CountGlitch($"{what} on a stream we reset");
                 return;
             case StreamCloseReason.ResetSentLateFramesSeen:
                 return;
+            case StreamCloseReason.EndStream when isHeaders:
+                throw ConnectionError(ErrorCode.StreamClosed, $"HEADERS on stream {streamId}, which both sides have ended.");
             case StreamCloseReason.Unknown when isHeaders && !IsLocalStreamId(streamId):
                 // Never opened (skipped over) or long forgotten: a new stream may not reuse a lower id.
                 throw new StreamIdTooLowException($"HEADERS on stream {streamId}, below the highest stream {_highestInboundStreamId}.");
             default:
-                StreamError(streamId, ErrorCode.StreamClosed, $"{what} on closed stream");
+                ClosedStreamError(streamId, ErrorCode.StreamClosed, $"{what} on closed stream");
                 return;
         }
     }
@@ -319,6 +358,13 @@ public sealed partial class H2Connection
             }
 
             _defence.CountInboundReset();
+            if (_closedStreams.ReasonFor(streamId) != StreamCloseReason.EndStream)
+            {
+                // RFC 9113 §5.1: after its RST_STREAM the peer may send nothing more on the stream,
+                // even one we had reset first (each side's reset crossed the other's).
+                _closedStreams.Remember(streamId, StreamCloseReason.ResetReceived);
+            }
+
             return;
         }
 
@@ -478,14 +524,8 @@ public sealed partial class H2Connection
         _defence.CountGlitch("a PRIORITY frame");
         if (priority.DependsOn == streamId)
         {
-            // RFC 9113 §5.3.1: a stream cannot depend on itself. RST_STREAM is not allowed on an
-            // idle stream (§6.4), so there the stream error becomes a connection error.
-            if (!_streams.ContainsKey(streamId) && IsIdle(streamId))
-            {
-                throw ConnectionError(ErrorCode.ProtocolError, $"PRIORITY makes idle stream {streamId} depend on itself.");
-            }
-
-            StreamError(streamId, ErrorCode.ProtocolError, "stream depends on itself");
+            // RFC 9113 §5.3.1: a stream cannot depend on itself.
+            FrameFormatError(streamId, ErrorCode.ProtocolError, "PRIORITY makes a stream depend on itself");
             return;
         }
 

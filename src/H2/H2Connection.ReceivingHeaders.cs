@@ -101,6 +101,13 @@ public sealed partial class H2Connection
         {
             if (!IsIdle(streamId))
             {
+                if (priority?.DependsOn == streamId)
+                {
+                    // RFC 9113 §5.3.1: the frame's own format comes before the stream's state.
+                    ClosedStreamError(streamId, ErrorCode.ProtocolError, "HEADERS make a stream depend on itself");
+                    return;
+                }
+
                 OnFrameForClosedStream(streamId, "HEADERS", isHeaders: true);
                 return;
             }

@@ -299,7 +299,7 @@ public sealed partial class H2Connection
 
     /// <summary>
     /// Grows a receive window by sending WINDOW_UPDATE: the peer may send that much more. Most
-    /// applications call <see cref="AcknowledgeReceivedData"/> instead and let the connection decide.
+    /// applications call <see cref="AcknowledgeReceivedData(int, int)"/> instead and let the connection decide.
     /// </summary>
     /// <param name="increment">1 to 2^31-1 octets.</param>
     /// <param name="streamId">The stream, or <see langword="null"/> (or 0) for the connection window.</param>
@@ -337,9 +337,17 @@ public sealed partial class H2Connection
     /// </summary>
     /// <param name="acknowledgedSize">How many flow-controlled octets were processed.</param>
     /// <param name="streamId">The stream they arrived on; it may have closed since.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The size is negative, or the stream identifier is not positive.</exception>
+    /// <exception cref="NoSuchStreamException">No stream of that identifier has been opened, so no data can have arrived on it.</exception>
     public void AcknowledgeReceivedData(int acknowledgedSize, int streamId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(acknowledgedSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streamId);
+        if (!_streams.ContainsKey(streamId) && IsIdle(streamId))
+        {
+            throw new NoSuchStreamException($"Stream {streamId} has not been opened.", streamId);
+        }
+
         if (_closed)
         {
             return;
@@ -356,6 +364,22 @@ public sealed partial class H2Connection
                 WindowUpdateFrame.Write(_outbound, streamId, increment);
                 _outbound.MarkControlFrame(acknowledgement: false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives back connection-window credit for received DATA that no stream will process, such as
+    /// the rest of a body the application abandoned; the stream's own window is left as it is, so
+    /// the peer is not invited to send more of it. Batched as <see cref="AcknowledgeReceivedData(int, int)"/> is.
+    /// </summary>
+    /// <param name="acknowledgedSize">How many flow-controlled octets to credit to the connection.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The size is negative.</exception>
+    public void AcknowledgeReceivedData(int acknowledgedSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(acknowledgedSize);
+        if (!_closed)
+        {
+            ReturnConnectionCredit(acknowledgedSize);
         }
     }
 

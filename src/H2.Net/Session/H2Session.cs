@@ -470,7 +470,7 @@ internal abstract class H2Session
     {
         if (length > 0 && !Connection.IsClosed)
         {
-            Connection.AcknowledgeReceivedData(length, 0);
+            Connection.AcknowledgeReceivedData(length);
         }
     }
 

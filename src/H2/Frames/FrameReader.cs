@@ -284,7 +284,7 @@ public sealed class FrameReader
         if (_expectSettingsFirst && !_frameSeen && (header.Type != FrameType.Settings || header.HasFlag(FrameFlags.Ack)))
         {
             // RFC 9113 §3.4: the preface ends with a SETTINGS frame, which must come first.
-            throw new ProtocolException(ErrorCode.ProtocolError, $"The first frame must be SETTINGS, not {header.Type}.");
+            throw new ProtocolException(ErrorCode.ProtocolError, $"The first frame must be SETTINGS, not {FrameTypeNames.Describe(header)}.");
         }
 
         if (_inHeaderBlock)
@@ -294,7 +294,7 @@ public sealed class FrameReader
                 // RFC 9113 §6.10: a header block must be continued without interruption.
                 throw new ProtocolException(
                     ErrorCode.ProtocolError,
-                    $"Expected CONTINUATION on stream {_blockStreamId}, got {header.Type} on stream {header.StreamId}.");
+                    $"Expected CONTINUATION on stream {_blockStreamId}, got {FrameTypeNames.Describe(header)} on stream {header.StreamId}.");
             }
         }
         else if (header.Type == FrameType.Continuation)

@@ -16,7 +16,7 @@ internal static class Padding
         {
             if (payload.Length < fieldsLength)
             {
-                throw new FrameDataMissingException($"{header.Type} frame of {payload.Length} octets is too short for its fields.");
+                throw new FrameDataMissingException($"{header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
             }
 
             return payload;
@@ -24,7 +24,7 @@ internal static class Padding
 
         if (payload.Length < 1 + fieldsLength)
         {
-            throw new FrameDataMissingException($"Padded {header.Type} frame of {payload.Length} octets is too short for its fields.");
+            throw new FrameDataMissingException($"Padded {header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
         }
 
         // RFC 9113 §6.1: padding that fills the payload or more is a connection PROTOCOL_ERROR.
@@ -34,7 +34,7 @@ internal static class Padding
         {
             throw new ProtocolException(
                 ErrorCode.ProtocolError,
-                $"{header.Type} frame pad length {padLength} leaves no room in a payload of {payload.Length} octets.");
+                $"{header.Type.RfcName()} frame pad length {padLength} leaves no room in a payload of {payload.Length} octets.");
         }
 
         return payload.Slice(1, contentLength);

@@ -162,11 +162,23 @@ internal static class HeaderValidator
             case "content-length" when kind != MessageKind.Trailers:
                 return CheckContentLength(field.Value, ref info);
 
-            case "host":
-                info.Host ??= field.Value;
-                break;
+            case "host" when kind is MessageKind.Request or MessageKind.PushedRequest:
+                return AssignHost(field.Value, ref info);
         }
 
+        return null;
+    }
+
+    private static string? AssignHost(string value, ref MessageInfo info)
+    {
+        // RFC 9113 §8.3.1, RFC 9110 §7.2: host names one entity; a second field that names another
+        // makes the request malformed, whichever of the two :authority agrees with.
+        if (info.Host is not null && !info.Host.Equals(value, StringComparison.OrdinalIgnoreCase))
+        {
+            return "Conflicting host fields.";
+        }
+
+        info.Host = value;
         return null;
     }
 
@@ -253,6 +265,13 @@ internal static class HeaderValidator
         if (http && info.Authority is not null && info.Authority.Contains('@', StringComparison.Ordinal))
         {
             return ":authority may not contain userinfo.";
+        }
+
+        // RFC 9113 §8.3.1: http and https have a mandatory authority component, so such a request
+        // carries :authority or host.
+        if (http && info.Authority is null && info.Host is null)
+        {
+            return $"A request with :scheme {info.Scheme} needs :authority or host.";
         }
 
         // RFC 9113 §8.3.1: a host field that names another entity than :authority is malformed.

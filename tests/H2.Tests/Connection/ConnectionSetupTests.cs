@@ -168,10 +168,33 @@ public class ConnectionSetupTests
         server.InitiateConnection();
         var error = Assert.ThrowsAny<ProtocolException>(() => server.ReceiveData([.. FrameReader.ClientPreface, .. new PingFrame(new byte[8]).ToArray()]));
         Assert.Equal(ErrorCode.ProtocolError, error.ErrorCode);
+        Assert.Equal("The first frame must be SETTINGS, not PING.", error.Message);
 
         var client = new H2Connection(new H2Configuration { ClientSide = true });
         client.InitiateConnection();
         Assert.ThrowsAny<ProtocolException>(() => client.ReceiveData(Write(SettingsFrame.WriteAck)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SettingsAckAsTheFirstFrame_IsReportedAsSuch(bool clientSide)
+    {
+        var connection = new H2Connection(new H2Configuration { ClientSide = clientSide });
+        connection.InitiateConnection();
+        byte[] input = clientSide ? Write(SettingsFrame.WriteAck) : [.. FrameReader.ClientPreface, .. Write(SettingsFrame.WriteAck)];
+        ProtocolException error = Assert.ThrowsAny<ProtocolException>(() => connection.ReceiveData(input));
+        Assert.Equal("The first frame must be SETTINGS, not a SETTINGS ACK.", error.Message);
+        Assert.Equal(ErrorCode.ProtocolError, error.ErrorCode);
+    }
+
+    [Fact]
+    public void ExtensionFrameAsTheFirstFrame_IsReportedByItsType()
+    {
+        var server = new H2Connection();
+        server.InitiateConnection();
+        ProtocolException error = Assert.ThrowsAny<ProtocolException>(() => server.ReceiveData([.. FrameReader.ClientPreface, .. Write(w => UnknownFrame.Write(w, (FrameType)0xb, 0, 0, []))]));
+        Assert.Equal("The first frame must be SETTINGS, not a frame of type 0xb.", error.Message);
     }
 
     [Fact]
@@ -211,7 +234,7 @@ public class ConnectionSetupTests
         Assert.Throws<ProtocolException>(() => peer.Connection.Ping("12345678"u8));
         Assert.Throws<ProtocolException>(() => peer.Connection.SendHeaders(2, Ok()));
         peer.Connection.CloseConnection(); // a no-op once closed
-        peer.Connection.AcknowledgeReceivedData(10, 1); // a no-op once closed
+        peer.Connection.AcknowledgeReceivedData(10); // a no-op once closed
         Assert.Empty(peer.Received());
     }
 

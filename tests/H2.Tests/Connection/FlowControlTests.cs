@@ -178,6 +178,64 @@ public class FlowControlTests
     }
 
     [Fact]
+    public void AcknowledgingALongForgottenStream_StillCreditsTheConnection()
+    {
+        RawPeer peer = ForServer(new H2Configuration { MaxClosedStreams = 1 });
+        peer.Send(peer.Headers(1, Post()), Body(1, 40000, endStream: true));
+        for (int id = 3; id <= 9; id += 2)
+        {
+            peer.Send(peer.Headers(id, Get(), endStream: true));
+            peer.Connection.SendHeaders(id, Ok(), endStream: true);
+        }
+
+        peer.Connection.SendHeaders(1, Ok(), endStream: true);
+        peer.Received();
+        peer.Connection.AcknowledgeReceivedData(40000, 1);
+        Assert.Equal([(0, 40000)], peer.Received().Cast<WindowUpdateFrame>().Select(f => (f.StreamId, f.Increment)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void AcknowledgingWithAStreamIdBelowOne_Throws_AndCreditsNothing(int streamId)
+    {
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Post()), Body(1, 40000));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => peer.Connection.AcknowledgeReceivedData(40000, streamId));
+        Assert.Equal("streamId", error.ParamName);
+        Assert.Empty(peer.Received());
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(101)]
+    public void AcknowledgingAStreamThatNeverExisted_Throws_AndCreditsNothing(int streamId)
+    {
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Post()), Body(1, 40000));
+        var error = Assert.Throws<NoSuchStreamException>(() => peer.Connection.AcknowledgeReceivedData(40000, streamId));
+        Assert.Equal(streamId, error.StreamId);
+        Assert.Empty(peer.Received());
+
+        // The same amount acknowledged on the right stream is credited at once.
+        peer.Connection.AcknowledgeReceivedData(40000, 1);
+        Assert.Equal([0, 1], peer.Received().Cast<WindowUpdateFrame>().Select(f => f.StreamId));
+    }
+
+    [Fact]
+    public void AcknowledgingForTheConnectionOnly_LeavesTheStreamWindowShut()
+    {
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Post()), Body(1, 40000));
+        peer.Connection.AcknowledgeReceivedData(40000);
+        Assert.Equal([(0, 40000)], peer.Received().Cast<WindowUpdateFrame>().Select(f => (f.StreamId, f.Increment)));
+        Assert.Equal(65535 - 40000, peer.Connection.RemoteFlowControlWindow(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => peer.Connection.AcknowledgeReceivedData(-1));
+    }
+
+    [Fact]
     public void DataOnAResetStream_StillCreditsTheConnection()
     {
         RawPeer peer = ForServer();

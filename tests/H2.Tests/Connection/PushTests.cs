@@ -96,6 +96,36 @@ public class PushTests
         Assert.Equal(ErrorCode.ProtocolError, peer.ResetCode(2));
     }
 
+    public static TheoryData<string, HeaderField[]> MalformedPromisedRequests() => new()
+    {
+        { "second host differs", [.. Get("/a"), ("host", "example.com"), ("host", "evil.example.com")] },
+        { "two hosts that differ, no :authority", [(":method", "GET"), (":scheme", "https"), (":path", "/a"), ("host", "a"), ("host", "b")] },
+        { "https without :authority or host", [(":method", "GET"), (":scheme", "https"), (":path", "/a")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPromisedRequests))]
+    public void MalformedPromisedRequest_ResetsThePromisedStream(string description, HeaderField[] request)
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        Assert.Empty(peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(request), 16384))));
+        Assert.Equal(ErrorCode.ProtocolError, peer.ResetCode(2));
+        Assert.False(peer.Connection.IsClosed, description);
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedPromisedRequests))]
+    public void MalformedPromisedRequest_IsRefusedBeforeEncoding(string description, HeaderField[] request)
+    {
+        ConnectionPair pair = PushEnabledPair();
+        Assert.Throws<ProtocolException>(() => pair.Server.PushStream(1, 2, request));
+        Assert.Equal(0, pair.Server.OutboundDataLength);
+        pair.Server.PushStream(1, 2, Get("/a"));
+        Assert.IsType<PushedStreamReceived>(Assert.Single(pair.Exchange().Client));
+        Assert.NotEmpty(description);
+    }
+
     [Fact]
     public void PromiseOnAStreamWeReset_ResetsThePromisedStreamToo()
     {

@@ -273,14 +273,18 @@ public class StreamStateTests
     }
 
     [Fact]
-    public void HeadersOnAClosedStream_AreStreamClosed()
+    public void HeadersOnAStreamBothSidesEnded_AreAConnectionErrorStreamClosed()
     {
+        // RFC 9113 §5.1: a peer reusing a finished stream is confused about the whole connection.
         RawPeer peer = ForServer();
         peer.Send(peer.Headers(1, Get(), endStream: true));
         peer.Connection.SendHeaders(1, Ok(), endStream: true);
         peer.Received();
-        Assert.Empty(peer.Send(peer.Headers(1, [("x-late", "1")], endStream: true)));
-        Assert.Equal(ErrorCode.StreamClosed, peer.ResetCode(1));
+        ProtocolException error = peer.SendExpectingError(peer.Headers(1, [("x-late", "1")], endStream: true));
+        Assert.Equal(ErrorCode.StreamClosed, error.ErrorCode);
+        Assert.False(error.IsStreamError);
+        GoAwayFrame goAway = peer.GoAway();
+        Assert.Equal((ErrorCode.StreamClosed, 1), (goAway.ErrorCode, goAway.LastStreamId));
     }
 
     [Fact]
