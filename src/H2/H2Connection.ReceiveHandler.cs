@@ -146,6 +146,14 @@ public sealed partial class H2Connection
         public void OnUnknownFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
         {
             connection._defence.CountGlitch($"an unexpected {header.Type.RfcName()} frame");
+            if (header.Type is FrameType.AltSvc or FrameType.Origin)
+            {
+                // The reader hands on ALTSVC and ORIGIN frames it could not accept (an origin on the
+                // wrong stream, lengths beyond the payload): RFC 7838 §4 and RFC 8336 §2.1 say such
+                // frames are ignored, so the application does not hear of them.
+                return;
+            }
+
             connection._events.Add(new UnknownFrameReceived(new UnknownFrame(header.Type, header.Flags, header.StreamId, payload.ToArray())));
         }
 

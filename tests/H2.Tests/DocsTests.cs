@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace H2.Tests;
 
-/// <summary>Code listings in docs/ that name a source file must be that file, word for word, so they always compile.</summary>
+/// <summary>
+/// Code listings in docs/ that name a source file must be that file, word for word, so they always
+/// compile; the names the documents cite must exist.
+/// </summary>
 public partial class DocsTests
 {
     /// <summary>The guides in docs/ and the packages' READMEs, as paths from the repository root.</summary>
@@ -55,6 +58,64 @@ public partial class DocsTests
         Assert.All(names, name => Assert.Matches($@"(void|Task) {name}\(", tests));
     }
 
+    [Fact]
+    public void ApiPage_NamesOnlyTypesAndMembersThatExist()
+    {
+        // docs/api.md pairs h2's names with ours; a rename must not leave the page naming what is gone.
+        // In its tables the first column holds h2's (Python) names; everything else is ours or .NET's.
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "api.md")).ReplaceLineEndings("\n");
+        HashSet<string> known = KnownNames();
+        var unknown = new List<string>();
+        int checkedNames = 0;
+        foreach (string line in text.Split('\n'))
+        {
+            string ours = line.StartsWith('|') ? string.Join('|', line.Split('|').Skip(2)) : line;
+            foreach (Match span in CodeSpan().Matches(ours))
+            {
+                string code = span.Groups["code"].Value;
+                if (code.StartsWith("h2.", StringComparison.Ordinal) || code.StartsWith("hpack.", StringComparison.Ordinal) || code.StartsWith("hyperframe.", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (Match name in DotNetName().Matches(code))
+                {
+                    checkedNames++;
+                    if (!known.Contains(name.Value))
+                    {
+                        unknown.Add($"{name.Value} (in `{code}`)");
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedNames >= 200, $"only {checkedNames} names found in docs/api.md");
+        Assert.Empty(unknown);
+    }
+
+    /// <summary>The public types, members, enum values and namespace parts of H2Sharp, and the public types of .NET's own assemblies.</summary>
+    private static HashSet<string> KnownNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Type type in typeof(H2Connection).Assembly.GetExportedTypes())
+        {
+            names.Add(type.Name.Split('`')[0]);
+            names.UnionWith(type.Namespace!.Split('.'));
+            names.UnionWith(type.GetMembers().Select(m => m.Name));
+        }
+
+        foreach (System.Reflection.Assembly assembly in new[] { typeof(object).Assembly, typeof(System.Buffers.IBufferWriter<>).Assembly, typeof(Dictionary<,>).Assembly })
+        {
+            foreach (Type type in assembly.GetExportedTypes())
+            {
+                names.Add(type.Name.Split('`')[0]);
+                names.UnionWith(type.Namespace?.Split('.') ?? []);
+            }
+        }
+
+        return names;
+    }
+
     private static string RepoRoot() => Directory.GetParent(TestData.Root)!.Parent!.FullName;
 
     // `Class.Method` or `Method`, where a method name has an underscore, as our test names do.
@@ -63,6 +124,13 @@ public partial class DocsTests
 
     [GeneratedRegex(@"<!-- listing: (?<file>[^ ]+) -->\n```csharp\n(?<code>.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex Listing();
+
+    [GeneratedRegex(@"`(?<code>[^`\n]+)`")]
+    private static partial Regex CodeSpan();
+
+    // A .NET name: starts with a capital and has a lowercase letter (so not GOAWAY or FRAME_SIZE_ERROR).
+    [GeneratedRegex(@"(?<![\w-])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(?![\w-])")]
+    private static partial Regex DotNetName();
 
     [GeneratedRegex(@"^```csharp$", RegexOptions.Multiline)]
     private static partial Regex CSharpBlock();

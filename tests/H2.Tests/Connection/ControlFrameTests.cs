@@ -104,6 +104,24 @@ public class ControlFrameTests
         Assert.False(peer.Connection.IsClosed);
     }
 
+    [Theory]
+    [InlineData(FrameType.AltSvc, 0, "0000 6832")] // stream 0 without an origin (RFC 7838 §4)
+    [InlineData(FrameType.AltSvc, 1, "0001 78 6832")] // a stream with an origin (RFC 7838 §4)
+    [InlineData(FrameType.AltSvc, 0, "00")] // too short for Origin-Len
+    [InlineData(FrameType.AltSvc, 0, "0009 616263")] // Origin-Len beyond the payload
+    [InlineData(FrameType.Origin, 1, "0001 61")] // ORIGIN on a stream (RFC 8336 §2.1)
+    [InlineData(FrameType.Origin, 0, "0005 61")] // an entry beyond the payload
+    public void InvalidAltSvcAndOriginFrames_AreIgnored(FrameType type, int streamId, string payloadHex)
+    {
+        RawPeer peer = ForClient();
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Received();
+        byte[] payload = Convert.FromHexString(payloadHex.Replace(" ", "", StringComparison.Ordinal));
+        Assert.Empty(peer.Send(Write(w => UnknownFrame.Write(w, type, 0, streamId, payload))));
+        Assert.Empty(peer.Received());
+        Assert.False(peer.Connection.IsClosed);
+    }
+
     [Fact]
     public void Origins_ReachTheClient_AndServersIgnoreThem()
     {
