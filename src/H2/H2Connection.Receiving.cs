@@ -136,12 +136,6 @@ public sealed partial class H2Connection
     }
 
     /// <summary>
-    /// Answers a stream error on a stream that has already closed with RST_STREAM, leaving the
-    /// memory of how it closed as it was: later frames on it get the same answers as before.
-    /// </summary>
-    private void ClosedStreamError(int streamId, ErrorCode errorCode, string reason) => QueueStreamReset(streamId, errorCode, reason);
-
-    /// <summary>
     /// A stream error found in a frame's own format (a length, a flag, a stream depending on
     /// itself), which holds whatever the stream's state: a live stream is reset, a closed one is
     /// answered with RST_STREAM all the same, and on an idle stream, which RST_STREAM may not
@@ -159,10 +153,15 @@ public sealed partial class H2Connection
         }
         else
         {
-            ClosedStreamError(streamId, errorCode, reason);
+            QueueStreamReset(streamId, errorCode, reason);
         }
     }
 
+    /// <summary>
+    /// Queues the RST_STREAM of a stream error, leaving the stream's state to the caller: on a
+    /// stream that has closed, the memory of how it closed stays as it was, so later frames on it
+    /// get the same answers as before.
+    /// </summary>
     private void QueueStreamReset(int streamId, ErrorCode errorCode, string reason)
     {
         // CVE-2025-8671 (MadeYouReset): errors the peer provokes on purpose are resets by another name.
@@ -255,7 +254,7 @@ public sealed partial class H2Connection
                 // Never opened (skipped over) or long forgotten: a new stream may not reuse a lower id.
                 throw new StreamIdTooLowException($"HEADERS on stream {streamId}, below the highest stream {_highestInboundStreamId}.");
             default:
-                ClosedStreamError(streamId, ErrorCode.StreamClosed, $"{what} on closed stream");
+                QueueStreamReset(streamId, ErrorCode.StreamClosed, $"{what} on closed stream");
                 return;
         }
     }

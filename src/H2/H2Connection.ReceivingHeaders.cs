@@ -104,7 +104,7 @@ public sealed partial class H2Connection
                 if (priority?.DependsOn == streamId)
                 {
                     // RFC 9113 §5.3.1: the frame's own format comes before the stream's state.
-                    ClosedStreamError(streamId, ErrorCode.ProtocolError, "HEADERS make a stream depend on itself");
+                    QueueStreamReset(streamId, ErrorCode.ProtocolError, "HEADERS make a stream depend on itself");
                     return;
                 }
 

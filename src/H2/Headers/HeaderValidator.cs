@@ -268,10 +268,10 @@ internal static class HeaderValidator
         }
 
         // RFC 9113 §8.3.1: http and https have a mandatory authority component, so such a request
-        // carries :authority or host.
-        if (http && info.Authority is null && info.Host is null)
+        // carries :authority or host; an empty one names no host (RFC 9110 §4.2.1).
+        if (http && string.IsNullOrEmpty(info.Authority) && string.IsNullOrEmpty(info.Host))
         {
-            return $"A request with :scheme {info.Scheme} needs :authority or host.";
+            return $"A request with :scheme {info.Scheme} needs a non-empty :authority or host.";
         }
 
         // RFC 9113 §8.3.1: a host field that names another entity than :authority is malformed.

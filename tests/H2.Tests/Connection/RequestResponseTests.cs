@@ -202,6 +202,8 @@ public class RequestResponseTests
         { "https without :authority or host", [(":method", "GET"), (":scheme", "https"), (":path", "/")] },
         { "http without :authority or host", [(":method", "POST"), (":scheme", "http"), (":path", "/")] },
         { "OPTIONS * without :authority or host", [(":method", "OPTIONS"), (":scheme", "https"), (":path", "*")] },
+        { "empty :authority and no host", [(":method", "GET"), (":scheme", "https"), (":authority", ""), (":path", "/")] },
+        { "empty host and no :authority", [(":method", "GET"), (":scheme", "http"), (":path", "/"), ("host", "")] },
         { "NUL in value", [.. Get(), ("x-a", "a\0b")] },
         { "CR in value", [.. Get(), ("x-a", "a\rb")] },
         { "LF in value", [.. Get(), ("x-a", "a\nb")] },
