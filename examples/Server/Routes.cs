@@ -172,13 +172,23 @@ internal static class Routes
 
     private static async Task TextAsync(H2RequestContext context, int status, string text)
     {
-        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
         context.Response.StatusCode = status;
+        if (status is 204 or 205 or 304)
+        {
+            // No content, so no content-type, and no content-length for 204 (RFC 9110 §8.6,
+            // §15.3.5); 205 says its empty content outright (§15.3.6).
+            if (status == 205)
+            {
+                context.Response.Headers.Add(("content-length", "0"));
+            }
+
+            return;
+        }
+
+        // A HEAD request gets the same headers; the response drops the body itself.
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
         context.Response.Headers.Add(("content-type", "text/plain; charset=utf-8"));
         context.Response.Headers.Add(("content-length", body.Length.ToString(CultureInfo.InvariantCulture)));
-        if (context.Request.Method != "HEAD")
-        {
-            await context.Response.WriteAsync(body, context.Aborted);
-        }
+        await context.Response.WriteAsync(body, context.Aborted);
     }
 }

@@ -75,6 +75,44 @@ public sealed class ServerInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Curl_HeadAnd204And304_EndCleanly()
+    {
+        // RFC 9110 §9.3.2, §15.3.5, §15.4.5: no content, and no stream error (curl exits 92 on one).
+        string curl = Tools.Require("curl", "curl");
+        foreach (string path in (string[])["/", "/get", "/bytes/5000", "/post", "/status/204", "/status/304", "/missing"])
+        {
+            (int code, string output, string error) = await Tools.RunAsync(
+                curl, ["-sS", "-I", "--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", new Uri(_server.Http, path).ToString()], TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, $"HEAD {path}: {Tools.Describe(code, output, error)}");
+            Assert.EndsWith(" 0", output, StringComparison.Ordinal);
+        }
+
+        foreach (string status in (string[])["204", "304"])
+        {
+            (int code, string output, string error) = await Tools.RunAsync(
+                curl, ["-sS", "--http2-prior-knowledge", "-D", "-", "-o", "/dev/null", "-w", "%{size_download}", new Uri(_server.Http, $"/status/{status}").ToString()], TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, $"GET /status/{status}: {Tools.Describe(code, output, error)}");
+            Assert.StartsWith($"HTTP/2 {status}", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("content-length", output, StringComparison.OrdinalIgnoreCase);
+            Assert.EndsWith("\n0", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Nghttp_Head_GetsHeadersThatEndTheStream()
+    {
+        string nghttp = Tools.Require("nghttp", "nghttp2-client");
+        foreach (string path in (string[])["/", "/bytes/5000", "/status/204"])
+        {
+            (int code, string output, string error) = await Tools.RunAsync(nghttp, ["-nv", "-H", ":method: HEAD", new Uri(_server.Http, path).ToString()], TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, Tools.Describe(code, output, error));
+            Assert.Matches(@"recv HEADERS frame <[^>]*stream_id=13>\s*; END_STREAM \| END_HEADERS", output);
+            Assert.DoesNotContain("RST_STREAM", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("recv DATA", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Curl_Http11WithoutUpgrade_IsToldToUseHttp2()
     {
         string curl = Tools.Require("curl", "curl");

@@ -14,14 +14,16 @@ public sealed class H2ServerResponse
 {
     private readonly H2ServerSession _session;
     private readonly ServerStream _stream;
+    private readonly bool _isHead;
     private Stream? _body;
     private long? _declaredLength;
     private bool _endedByLength;
 
-    internal H2ServerResponse(H2ServerSession session, ServerStream stream)
+    internal H2ServerResponse(H2ServerSession session, ServerStream stream, bool isHead = false)
     {
         _session = session;
         _stream = stream;
+        _isHead = isHead;
     }
 
     /// <summary>
@@ -92,11 +94,28 @@ public sealed class H2ServerResponse
     /// <param name="data">The data.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes once the data is queued.</returns>
+    /// <remarks>
+    /// A response to HEAD has no content (RFC 9110 §9.3.2): the first write sends the headers,
+    /// ending the stream, and the data of every write is dropped, so one handler serves GET and
+    /// HEAD alike. A 204, 205 or 304 response has no content either (RFC 9110 §15.3.5, §15.3.6,
+    /// §15.4.5): writing data to one throws.
+    /// </remarks>
     public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        if (_isHead)
+        {
+            Start(endStream: true);
+            return Task.CompletedTask;
+        }
+
         if (IsCompleted)
         {
             return Task.FromException(new InvalidOperationException("The response has completed."));
+        }
+
+        if (!data.IsEmpty && StatusCode is 204 or 205 or 304)
+        {
+            return Task.FromException(new InvalidOperationException($"A {StatusCode} response has no content (RFC 9110 §15); its body cannot be written."));
         }
 
         // The headers go in the same step as the first data.
@@ -149,8 +168,9 @@ public sealed class H2ServerResponse
             return;
         }
 
-        if (!HasStarted && Trailers.Count == 0)
+        if (!HasStarted && (Trailers.Count == 0 || _isHead))
         {
+            // A response to HEAD ends with its headers; trailers, which follow content, have no place.
             Start(endStream: true);
         }
         else
@@ -188,6 +208,8 @@ public sealed class H2ServerResponse
             return;
         }
 
+        // A response to HEAD has no content, so its headers end the stream (RFC 9113 §8.1).
+        endStream |= _isHead;
         _session.SendHeaderBlock(_stream, FinalHeaders(), endStream);
         if (endStream)
         {

@@ -171,8 +171,8 @@ internal sealed class H2ServerSession : H2Session
             return;
         }
 
-        var response = new H2ServerResponse(this, stream) { MinDataRate = _options.MinResponseDataRate };
         var request = new H2ServerRequest(stream.Id, headers, stream.Body) { MinBodyDataRate = _options.MinRequestBodyDataRate };
+        var response = new H2ServerResponse(this, stream, isHead: request.Method == "HEAD") { MinDataRate = _options.MinResponseDataRate };
         var context = new H2RequestContext(request, response, _remote, _tls, stream.Aborted);
         stream.Context = context;
 
