@@ -99,6 +99,33 @@ public sealed class ServerInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Curl_ExpectContinue_GetsContinueAndTheEcho()
+    {
+        // curl holds the body back until 100 (Continue) or its timeout (60 s here, beyond the
+        // test's own limit): without the 100 this test fails.
+        string curl = Tools.Require("curl", "curl");
+        string file = Path.GetTempFileName();
+        try
+        {
+            byte[] body = new byte[300_000];
+            new Random(7).NextBytes(body);
+            await File.WriteAllBytesAsync(file, body);
+            (int code, string output, string error) = await Tools.RunAsync(
+                curl,
+                ["-sS", "-v", "--http2-prior-knowledge", "--expect100-timeout", "60", "-H", "Expect: 100-continue", "--data-binary", "@" + file, "-o", file + ".out", new Uri(_server.Http, "/post").ToString()],
+                TimeSpan.FromSeconds(30));
+            Assert.True(code == 0, Tools.Describe(code, output, error));
+            Assert.Contains("< HTTP/2 100", error, StringComparison.Ordinal);
+            Assert.Equal(body, await File.ReadAllBytesAsync(file + ".out"));
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(file + ".out");
+        }
+    }
+
+    [Fact]
     public async Task Nghttp_Head_GetsHeadersThatEndTheStream()
     {
         string nghttp = Tools.Require("nghttp", "nghttp2-client");

@@ -35,6 +35,14 @@ public sealed class H2ServerOptions
     /// <summary>How long a graceful shutdown waits for open streams before closing connections. Default 10 seconds.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a request that carries <c>Expect: 100-continue</c> gets 100 (Continue) when its
+    /// handler first reads the body and none has arrived, as RFC 9110 §10.1.1 asks and Kestrel
+    /// does; a handler that answers without reading sends no 100. Off, handlers send it themselves
+    /// with <see cref="H2ServerResponse.SendInformationalAsync"/>. Default true.
+    /// </summary>
+    public bool AnswerExpectContinue { get; init; } = true;
+
     /// <summary>Whether cleartext connections may start as HTTP/1.1 and switch with <c>Upgrade: h2c</c>. Default true.</summary>
     public bool AllowHttp11Upgrade { get; init; } = true;
 

@@ -8,6 +8,8 @@ namespace H2.Net.Server;
 /// <summary>The server side of one connection: turns each request into a call of the handler.</summary>
 internal sealed class H2ServerSession : H2Session
 {
+    private static readonly HeaderField[] s_continue = [(":status", "100")];
+
     private readonly H2RequestHandler _handler;
     private readonly H2ServerOptions _options;
     private readonly EndPoint? _remote;
@@ -119,6 +121,10 @@ internal sealed class H2ServerSession : H2Session
                 {
                     stream.Body.Complete(null);
                 }
+                else if (_options.AnswerExpectContinue && ExpectsContinue(request.Headers))
+                {
+                    stream.Body.ContinueExpected = true;
+                }
 
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
                 {
@@ -137,6 +143,35 @@ internal sealed class H2ServerSession : H2Session
                 HandleCommonEvent(@event, later);
                 break;
         }
+    }
+
+    private static bool ExpectsContinue(IReadOnlyList<HeaderField> headers)
+    {
+        for (int i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Name == "expect" && headers[i].Value.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sends 100 (Continue) on a stream whose final response has not started (RFC 9110 §10.1.1).</summary>
+    public override void SendContinue(int streamId)
+    {
+        lock (Sync)
+        {
+            if (Connection.IsClosed || !Streams.TryGetValue(streamId, out SessionStream? stream) || stream.HeadersSent || stream.LocalEnded)
+            {
+                return;
+            }
+
+            Connection.SendHeaders(streamId, s_continue);
+        }
+
+        SignalWriter();
     }
 
     /// <summary>RFC 9113 §8.7: refused before any processing, so the client may retry it.</summary>

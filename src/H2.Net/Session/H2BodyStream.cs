@@ -26,6 +26,12 @@ public sealed class H2BodyStream : Stream
         _streamId = streamId;
     }
 
+    /// <summary>
+    /// Whether the peer asked for 100 (Continue) before sending the body and has not had it: the
+    /// first read that finds nothing to read sends it. Guarded by the session lock.
+    /// </summary>
+    internal bool ContinueExpected { get; set; }
+
     /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
     public IReadOnlyList<HeaderField>? Trailers { get; private set; }
 
@@ -70,6 +76,7 @@ public sealed class H2BodyStream : Stream
             return 0;
         }
 
+        bool sendContinue = false;
         while (true)
         {
             int read = 0;
@@ -103,8 +110,17 @@ public sealed class H2BodyStream : Stream
                         return 0;
                     }
 
+                    sendContinue = ContinueExpected;
+                    ContinueExpected = false;
                     _receiving.BeginWait(Environment.TickCount64);
                 }
+            }
+
+            if (sendContinue)
+            {
+                // RFC 9110 §10.1.1: the client waits for 100 (Continue) before it sends the body.
+                sendContinue = false;
+                _session.SendContinue(_streamId);
             }
 
             if (consumed > 0)

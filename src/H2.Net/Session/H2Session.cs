@@ -155,6 +155,11 @@ internal abstract class H2Session
         SignalWriter();
     }
 
+    /// <summary>A body's first read found nothing while the peer waits for 100 (Continue); servers answer it.</summary>
+    public virtual void SendContinue(int streamId)
+    {
+    }
+
     /// <summary>A body stream was disposed: nobody will read the rest, so its credit goes back now (the stream may be closed already).</summary>
     public virtual void BodyDisposed(H2BodyStream body, int streamId)
     {
