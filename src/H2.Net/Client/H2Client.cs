@@ -167,27 +167,27 @@ public sealed class H2Client : IAsyncDisposable
         await transport.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         // Read the HTTP/1.1 response head; anything after it is already HTTP/2.
-        var head = new List<byte>();
-        var one = new byte[4096];
-        int end;
-        while ((end = Http11Head.IndexOfEnd(head)) < 0)
+        (byte[] Head, byte[] After)? response;
+        try
         {
-            int read = await transport.ReadAsync(one, cancellationToken).ConfigureAwait(false);
-            if (read == 0 || head.Count > 16384)
-            {
-                throw new IOException("The server closed the connection during the upgrade.");
-            }
-
-            head.AddRange(one.AsSpan(0, read));
+            response = await Http11Head.ReadAsync(transport, ReadOnlyMemory<byte>.Empty, 16 * 1024, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Http11Exception e)
+        {
+            throw new IOException($"The server's answer to the upgrade is not HTTP/1.1: {e.Message}", e);
         }
 
-        string statusLine = Encoding.Latin1.GetString(head.GetRange(0, end).ToArray()).Split("\r\n")[0];
+        if (response is not (byte[] head, byte[] rest))
+        {
+            throw new IOException("The server closed the connection during the upgrade.");
+        }
+
+        string statusLine = Encoding.Latin1.GetString(head).Split("\r\n")[0];
         if (!statusLine.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
         {
             throw new IOException($"The server refused to upgrade to h2c: {statusLine}");
         }
 
-        byte[] rest = head.GetRange(end + 4, head.Count - end - 4).ToArray();
         var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);
         Task<H2ClientResponse>? first = session.Begin(options.ConnectionWindowSize, upgraded: true);
         return new H2Client(session, "http", authority, first);

@@ -332,16 +332,31 @@ public sealed class H2Server : IAsyncDisposable
             return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, remote, tls: false);
         }
 
-        Http11Request? request = await Http11Request.ReadAsync(transport, start[..have], handshake.Token).ConfigureAwait(false);
-        if (request is null)
+        Http11Request? request;
+        try
         {
-            return null;
-        }
+            request = await Http11Request.ReadAsync(transport, start[..have], handshake.Token).ConfigureAwait(false);
+            if (request is null)
+            {
+                return null;
+            }
 
-        if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !IsValidSettingsHeader(request)
-            || !await request.ReadBodyAsync(transport, handshake.Token).ConfigureAwait(false))
+            if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !IsValidSettingsHeader(request))
+            {
+                await ReplyAndCloseAsync(transport, s_http2Only).ConfigureAwait(false);
+                return null;
+            }
+
+            if (!await request.ReadBodyAsync(transport, handshake.Token).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+        catch (Http11Exception refused)
         {
-            await ReplyAndCloseAsync(transport, s_http2Only).ConfigureAwait(false);
+            // RFC 9112: a malformed or ambiguous request gets its status and the connection closes.
+            _options.Log?.Invoke($"refusing an HTTP/1.1 request from {remote} with {refused.Status}: {refused.Message}");
+            await ReplyAndCloseAsync(transport, Http11Reply(refused.Status, refused.Message)).ConfigureAwait(false);
             return null;
         }
 
@@ -370,6 +385,22 @@ public sealed class H2Server : IAsyncDisposable
             _options.Log?.Invoke($"refusing an upgrade with a bad HTTP2-Settings header: {e.Message}");
             return false;
         }
+    }
+
+    /// <summary>An HTTP/1.1 response that refuses a request and closes the connection, its reason as the body.</summary>
+    private static byte[] Http11Reply(int status, string reason)
+    {
+        string phrase = status switch
+        {
+            400 => "Bad Request",
+            413 => "Content Too Large",
+            431 => "Request Header Fields Too Large",
+            501 => "Not Implemented",
+            _ => "Error",
+        };
+        string body = reason + "\r\n";
+        return Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 {status} {phrase}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: {Encoding.ASCII.GetByteCount(body)}\r\n\r\n{body}");
     }
 
     private static async Task ReplyAndCloseAsync(Stream transport, byte[] reply)
