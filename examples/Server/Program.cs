@@ -33,11 +33,12 @@ var verbose = new Option<bool>("--verbose") { Description = "Log every frame and
 var idle = new Option<int>("--idle-timeout") { Description = "Seconds a connection may sit idle.", DefaultValueFactory = _ => 120 };
 var drain = new Option<int>("--drain-timeout") { Description = "Seconds open streams get to finish on shutdown.", DefaultValueFactory = _ => 10 };
 var headerTimeout = new Option<int>("--header-timeout") { Description = "Seconds a header block may stay incomplete (waiting for CONTINUATION).", DefaultValueFactory = _ => 10 };
+var maxConnections = new Option<int?>("--max-connections") { Description = "Connections served at once; more wait in the listen backlog (default: a little below the process's file descriptor limit)." };
 var minDataRate = new Option<int>("--min-data-rate") { Description = "Octets per second a client must at least send a request body or take a response at, after a 5-second grace; 0 turns it off.", DefaultValueFactory = _ => 240 };
 
 var root = new RootCommand("H2Sharp example HTTP/2 server. Routes: / and /get (request headers as JSON), /post (echo), /bytes/N, /status/N, /trailers.")
 {
-    host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain, headerTimeout, minDataRate,
+    host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain, headerTimeout, minDataRate, maxConnections,
 };
 
 ParseResult parsed = root.Parse(args);
@@ -64,7 +65,8 @@ var settings = new ServerSettings(
     TimeSpan.FromSeconds(parsed.GetValue(idle)),
     TimeSpan.FromSeconds(parsed.GetValue(drain)),
     TimeSpan.FromSeconds(parsed.GetValue(headerTimeout)),
-    parsed.GetValue(minDataRate));
+    parsed.GetValue(minDataRate),
+    parsed.GetValue(maxConnections));
 return await ServerHost.RunAsync(settings);
 
 namespace H2.Examples.Server
@@ -72,7 +74,7 @@ namespace H2.Examples.Server
     /// <summary>The options, checked.</summary>
     /// <remarks>A <see cref="TlsPort"/> of -1 means no TLS.</remarks>
     internal sealed record ServerSettings(
-        string Host, int Port, int TlsPort, FileInfo? Cert, FileInfo? Key, bool Quiet, bool Verbose, TimeSpan IdleTimeout, TimeSpan DrainTimeout, TimeSpan HeaderTimeout, int MinDataRate);
+        string Host, int Port, int TlsPort, FileInfo? Cert, FileInfo? Key, bool Quiet, bool Verbose, TimeSpan IdleTimeout, TimeSpan DrainTimeout, TimeSpan HeaderTimeout, int MinDataRate, int? MaxConnections);
 
     /// <summary>Starts the listeners, logs, and shuts down gracefully on SIGINT or SIGTERM.</summary>
     internal static class ServerHost
@@ -102,6 +104,11 @@ namespace H2.Examples.Server
             if (settings.Port is < 0 or > 65535 || settings.TlsPort is < -1 or > 65535)
             {
                 return Fail("ports must be 0 to 65535");
+            }
+
+            if (settings.MaxConnections is < 1)
+            {
+                return Fail("--max-connections must be at least 1");
             }
 
             if ((settings.Cert is null) != (settings.Key is null))
@@ -145,6 +152,7 @@ namespace H2.Examples.Server
                 MinRequestBodyDataRate = MinRate(settings.MinDataRate),
                 MinResponseDataRate = MinRate(settings.MinDataRate),
                 Log = serverLog?.ToMessageSink(),
+                MaxConnections = settings.MaxConnections ?? new H2ServerOptions().MaxConnections,
             };
 
             await using var server = new H2Server(log.Wrap(Routes.HandleAsync), options);

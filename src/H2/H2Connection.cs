@@ -117,6 +117,14 @@ public sealed partial class H2Connection
     public bool IsReceivingHeaderBlock => _reader.IsInHeaderBlock;
 
     /// <summary>
+    /// Whether part of a frame has arrived and the rest has not. An I/O layer can bound how long a
+    /// frame may take once begun: a peer that sends a frame header, then an octet now and then,
+    /// holds the connection without ever finishing a frame. With <see cref="FramesReceived"/> it
+    /// can tell one slow frame from many quick ones.
+    /// </summary>
+    public bool IsReceivingFrame => _reader.BufferedLength > 0;
+
+    /// <summary>
     /// Whether the connection is finished: a connection error occurred, or we sent GOAWAY with an
     /// error code. Nothing more can be sent, and received bytes are ignored.
     /// </summary>

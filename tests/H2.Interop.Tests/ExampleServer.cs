@@ -91,6 +91,12 @@ public sealed partial class ExampleServer : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The example server was not built at {dll}.");
     }
 
+    /// <summary>Starts the example server under a limit on open file descriptors (ulimit -n, soft and hard).</summary>
+    public static Task<ExampleServer> StartWithDescriptorLimitAsync(int limit, params string[] extraArguments) =>
+        StartProgramAsync(
+            Tools.Require("bash", "bash"),
+            ["-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "bash", ServerDll(), .. extraArguments]);
+
     /// <summary>Starts a natively compiled (NativeAOT) build of the example server.</summary>
     public static Task<ExampleServer> StartNativeAsync(string executable, params string[] extraArguments) =>
         StartProgramAsync(executable, extraArguments);

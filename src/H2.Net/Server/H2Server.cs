@@ -28,6 +28,9 @@ public sealed class H2Server : IAsyncDisposable
     private readonly ConcurrentDictionary<H2ServerSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    // One slot per connection accepted from a listener, until it closes (MaxConnections).
+    private readonly SemaphoreSlim _connectionSlots;
     private readonly object _stopLock = new();
     private Task? _stopped;
     private Task? _monitor;
@@ -42,6 +45,8 @@ public sealed class H2Server : IAsyncDisposable
         _options = options ?? new H2ServerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedBytesPerStream, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedOutboundBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnections, 1, nameof(options));
+        _connectionSlots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
         foreach (MinDataRate? rate in (ReadOnlySpan<MinDataRate?>)[_options.MinRequestBodyDataRate, _options.MinResponseDataRate])
         {
             if (rate is not null && (!(rate.BytesPerSecond > 0) || double.IsInfinity(rate.BytesPerSecond) || rate.GracePeriod < TimeSpan.Zero))
@@ -236,28 +241,78 @@ public sealed class H2Server : IAsyncDisposable
         }
 
         _listeners.Add(listener);
-        _ = AcceptLoopAsync(listener, tls);
+        _ = AcceptLoopAsync(listener.AcceptAsync, tls);
         return (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, SslServerAuthenticationOptions? tls)
+    /// <summary>
+    /// Accepts connections until the server stops; a failure to accept (out of descriptors, say)
+    /// is waited out, never the end of the loop. <paramref name="accept"/> is the listener's (tests
+    /// pass one that fails).
+    /// </summary>
+    internal async Task AcceptLoopAsync(Func<CancellationToken, ValueTask<Socket>> accept, SslServerAuthenticationOptions? tls)
     {
+        TimeSpan backOff = TimeSpan.Zero;
         while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
+            if (!_connectionSlots.Wait(0))
+            {
+                // At MaxConnections, stop accepting: new connections wait in the listen backlog.
+                H2NetMetrics.LimitTripped(client: false, "max_connections");
+                _options.Log?.Invoke($"{_options.MaxConnections} connections are open (MaxConnections); new ones wait until one closes");
+                try
+                {
+                    await _connectionSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             try
             {
-                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await accept(_stopping.Token).ConfigureAwait(false);
+                backOff = TimeSpan.Zero;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
             {
+                _connectionSlots.Release();
                 return;
+            }
+            catch (SocketException e)
+            {
+                // Transient (EMFILE/ENFILE: out of descriptors; ENOBUFS; a connection reset while
+                // queued): wait a little, longer each time, and go on accepting.
+                _connectionSlots.Release();
+                backOff = backOff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 1000));
+                _options.Log?.Invoke($"accepting a connection failed ({e.SocketErrorCode}: {e.Message}); trying again in {backOff.TotalMilliseconds:0} ms");
+                H2NetMetrics.LimitTripped(client: false, "accept_failed");
+                try
+                {
+                    await Task.Delay(backOff, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             socket.NoDelay = true;
             Task connection = Task.Run(() => HandleSocketAsync(socket, tls));
             _connections.TryAdd(connection, 0);
-            _ = connection.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);
+            _ = connection.ContinueWith(
+                static (t, state) =>
+                {
+                    var server = (H2Server)state!;
+                    server._connections.TryRemove(t, out _);
+                    server._connectionSlots.Release();
+                },
+                this,
+                TaskScheduler.Default);
         }
     }
 

@@ -1,3 +1,5 @@
+using H2.Net.Transport;
+
 namespace H2.Net.Server;
 
 /// <summary>How an <see cref="H2Server"/> runs its connections.</summary>
@@ -20,8 +22,27 @@ public sealed class H2ServerOptions
     /// </summary>
     public int ConnectionWindowSize { get; init; } = 64 << 20;
 
-    /// <summary>A connection on which no byte moves either way for this long is closed with GOAWAY. Default 2 minutes.</summary>
+    /// <summary>
+    /// A connection with no open stream for this long is closed with GOAWAY: PINGs, SETTINGS and
+    /// other frames that open no stream do not keep it alive. Default 2 minutes.
+    /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a frame may take to arrive once its first octet has: a peer that announces a frame
+    /// and then sends it an octet at a time ties up a connection (each octet would otherwise count
+    /// as activity). A 16 KiB frame needs 1.6 KB/s at the default. Default 10 seconds.
+    /// </summary>
+    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The most connections accepted from the listening sockets at once, those still in their
+    /// handshake included; beyond it new connections wait in the listen backlog until one closes.
+    /// By default a little below the process's limit on open file descriptors (on Linux read from
+    /// /proc/self/limits; 10,000 where it cannot be read), so a flood of connections cannot make
+    /// accepting fail for lack of descriptors.
+    /// </summary>
+    public int MaxConnections { get; init; } = DescriptorLimit.DefaultMaxConnections;
 
     /// <summary>The time a client has to send the HTTP/2 preface (or an HTTP/1.1 request head). Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -19,6 +19,8 @@ internal sealed class H2ServerSession : H2Session
     private int _runningHandlers;
     private bool _settingsReceived;
     private long _headerBlockSince;
+    private long _frameSince;
+    private long _framesAtFrameStart;
     private bool _monitorDone;
 
     // Streams opened by the events of one read, started once the lock is released; reader only.
@@ -340,6 +342,29 @@ internal sealed class H2ServerSession : H2Session
         }
     }
 
+    /// <summary>Closes with GOAWAY ENHANCE_YOUR_CALM a connection whose peer left a frame or header block unfinished too long.</summary>
+    private void CloseForSlowPeer(string what, string limit)
+    {
+        _monitorDone = true;
+        _options.Log?.Invoke($"closing a connection whose {what} stayed incomplete too long");
+        LimitTripped(limit);
+        try
+        {
+            Do(c =>
+            {
+                c.CloseConnection(ErrorCode.EnhanceYourCalm, System.Text.Encoding.ASCII.GetBytes($"{what} timeout"));
+                GoAwaySent();
+                return 0;
+            });
+        }
+        catch (IOException)
+        {
+            // Closed already.
+        }
+
+        _ = ShutdownAsync(TimeSpan.FromSeconds(1));
+    }
+
     /// <summary>
     /// Checks the session's deadlines; called by the server's one timer for all its connections
     /// (a timer per connection would cost an idle connection more than everything else it holds).
@@ -362,12 +387,28 @@ internal sealed class H2ServerSession : H2Session
         bool handshakeLate;
         bool idle;
         bool headerBlockLate;
+        bool frameLate;
         lock (Sync)
         {
             _headerBlockSince = Connection.IsReceivingHeaderBlock ? (_headerBlockSince == 0 ? now : _headerBlockSince) : 0;
             headerBlockLate = _headerBlockSince != 0 && now - _headerBlockSince > _options.HeaderBlockTimeout.TotalMilliseconds;
+
+            // A frame begun and not finished: the same frame as at the last look if no frame has
+            // completed since, so a steady flow of frames never adds up to a late one.
+            long frames = Connection.FramesReceived;
+            if (!Connection.IsReceivingFrame)
+            {
+                _frameSince = 0;
+            }
+            else if (_frameSince == 0 || frames != _framesAtFrameStart)
+            {
+                _frameSince = now;
+                _framesAtFrameStart = frames;
+            }
+
+            frameLate = _frameSince != 0 && now - _frameSince > _options.FrameTimeout.TotalMilliseconds;
             handshakeLate = !_settingsReceived && now - _started > _options.HandshakeTimeout.TotalMilliseconds;
-            idle = _settingsReceived && now - LastActivity > _options.IdleTimeout.TotalMilliseconds;
+            idle = _settingsReceived && IsIdle(now, _options.IdleTimeout);
         }
 
         if (handshakeLate)
@@ -379,24 +420,11 @@ internal sealed class H2ServerSession : H2Session
         }
         else if (headerBlockLate)
         {
-            _monitorDone = true;
-            _options.Log?.Invoke("closing a connection whose header block stayed incomplete too long");
-            LimitTripped("header_block_timeout");
-            try
-            {
-                Do(c =>
-                {
-                    c.CloseConnection(ErrorCode.EnhanceYourCalm, "header block timeout"u8);
-                    GoAwaySent();
-                    return 0;
-                });
-            }
-            catch (IOException)
-            {
-                // Closed already.
-            }
-
-            _ = ShutdownAsync(TimeSpan.FromSeconds(1));
+            CloseForSlowPeer("header block", "header_block_timeout");
+        }
+        else if (frameLate)
+        {
+            CloseForSlowPeer("frame", "frame_timeout");
         }
         else if (idle)
         {

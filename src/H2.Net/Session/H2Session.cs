@@ -40,7 +40,8 @@ internal abstract class H2Session
     private bool _closing;
     private bool _finishWhenDrained;
     private Exception? _failure;
-    private long _lastActivity = Environment.TickCount64;
+    // When a stream last opened or left (Environment.TickCount64); guarded by Sync.
+    private long _streamsChangedAt = Environment.TickCount64;
 
     // When the write in progress began (Environment.TickCount64), or 0 between writes; a timer
     // compares it with the write timeout, so a write costs no timer of its own.
@@ -93,9 +94,6 @@ internal abstract class H2Session
 
     /// <summary>Whether the transport can no longer carry frames in; read under <see cref="Sync"/>.</summary>
     protected bool IsTransportClosed => _readerDone;
-
-    /// <summary>When bytes last moved either way (<see cref="Environment.TickCount64"/>).</summary>
-    public long LastActivity => Interlocked.Read(ref _lastActivity);
 
     /// <summary>Completes when both loops have ended and the transport is closed.</summary>
     public Task Completion => _completion.Task;
@@ -432,15 +430,23 @@ internal abstract class H2Session
     protected void AddStream(SessionStream stream)
     {
         Streams[stream.Id] = stream;
+        _streamsChangedAt = Environment.TickCount64;
         H2NetMetrics.StreamChanged(_client, 1);
     }
 
     /// <summary>A stream leaves the session; called under <see cref="Sync"/>, once per stream.</summary>
     private void Forget(SessionStream stream)
     {
+        _streamsChangedAt = Environment.TickCount64;
         H2NetMetrics.StreamChanged(_client, -1);
         stream.Released();
     }
+
+    /// <summary>
+    /// Whether the session has had no open stream for longer than <paramref name="timeout"/>:
+    /// frames that open no stream (PING, SETTINGS) do not count as use. Called under <see cref="Sync"/>.
+    /// </summary>
+    protected bool IsIdle(long now, TimeSpan timeout) => Streams.Count == 0 && now - _streamsChangedAt > timeout.TotalMilliseconds;
 
     /// <summary>Reports the frames that moved since the last report; called under <see cref="Sync"/>.</summary>
     private void ReportFrames()
@@ -632,7 +638,6 @@ internal abstract class H2Session
                         break;
                     }
 
-                    Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
                     error = Receive(buffer.AsSpan(0, read), later);
                 }
                 finally
@@ -860,7 +865,6 @@ internal abstract class H2Session
                 }
 
                 Volatile.Write(ref _writeStartedAt, 0);
-                Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
                 _drained.Pulse();
             }
         }
