@@ -24,9 +24,16 @@ public class Http11UpgradeTests
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(endPoint);
             NetworkStream stream = tcp.GetStream();
-            foreach (byte[] part in parts)
+            try
             {
-                await stream.WriteAsync(part);
+                foreach (byte[] part in parts)
+                {
+                    await stream.WriteAsync(part);
+                }
+            }
+            catch (IOException)
+            {
+                // The server answered and closed before taking all of it (a body over the limit).
             }
 
             var answer = new MemoryStream();

@@ -154,7 +154,7 @@ public sealed class H2Client : IAsyncDisposable
         var connection = new H2Connection(options.ConnectionConfiguration());
         connection.InitiateConnection();
         var session = new H2ClientSession(transport, connection, options);
-        session.Begin(options.ConnectionWindowSize, upgraded: false);
+        session.Begin(upgraded: false);
         return new H2Client(session, scheme, authority, null);
     }
 
@@ -189,7 +189,7 @@ public sealed class H2Client : IAsyncDisposable
         }
 
         var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);
-        Task<H2ClientResponse>? first = session.Begin(options.ConnectionWindowSize, upgraded: true);
+        Task<H2ClientResponse>? first = session.Begin(upgraded: true);
         return new H2Client(session, "http", authority, first);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class H2ClientSession : H2Session
     private Timer? _writeWatch;
 
     public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
-        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
+        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize)
     {
     }
 
@@ -41,7 +41,7 @@ internal sealed class H2ClientSession : H2Session
     public ChannelReader<H2PushedResponse> Pushes => _pushes.Reader;
 
     /// <summary>Starts the loops; with an upgrade, stream 1 awaits the response to the HTTP/1.1 request.</summary>
-    public Task<H2ClientResponse>? Begin(int connectionWindow, bool upgraded)
+    public Task<H2ClientResponse>? Begin(bool upgraded)
     {
         ClientStream? first = null;
         lock (Sync)
@@ -52,11 +52,9 @@ internal sealed class H2ClientSession : H2Session
                 AddStream(first);
             }
 
-            int extra = connectionWindow - 65535;
-            if (extra > 0)
-            {
-                Connection.IncrementFlowControlWindow(extra);
-            }
+            // A client asked for what comes: every response may use the whole window at once, so a
+            // response read late does not hold back the others.
+            OpenConnectionWindow();
         }
 
         // Servers check all their connections' write deadlines from one timer; a client has few

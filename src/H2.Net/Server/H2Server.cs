@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using H2.Frames;
+using H2.Net.Session;
 using H2.Net.Transport;
 
 namespace H2.Net.Server;
@@ -31,6 +32,9 @@ public sealed class H2Server : IAsyncDisposable
 
     // One slot per connection accepted from a listener, until it closes (MaxConnections).
     private readonly SemaphoreSlim _connectionSlots;
+
+    // Receive window beyond 65,535 octets per connection, shared by all (MaxBufferedRequestBodyBytes).
+    private readonly ReceiveWindowBudget _windowBudget;
     private readonly object _stopLock = new();
     private Task? _stopped;
     private Task? _monitor;
@@ -47,6 +51,9 @@ public sealed class H2Server : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedOutboundBytes, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnections, 1, nameof(options));
         _connectionSlots = new SemaphoreSlim(_options.MaxConnections, _options.MaxConnections);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ConnectionWindowSize, 65535, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxBufferedRequestBodyBytes, nameof(options));
+        _windowBudget = new ReceiveWindowBudget(_options.MaxBufferedRequestBodyBytes);
         foreach (MinDataRate? rate in (ReadOnlySpan<MinDataRate?>)[_options.MinRequestBodyDataRate, _options.MinResponseDataRate])
         {
             if (rate is not null && (!(rate.BytesPerSecond > 0) || double.IsInfinity(rate.BytesPerSecond) || rate.GracePeriod < TimeSpan.Zero))
@@ -359,7 +366,7 @@ public sealed class H2Server : IAsyncDisposable
     {
         if (isTls)
         {
-            return H2ServerSession.Start(transport, _handler, _options, remote, tls: true);
+            return H2ServerSession.Start(transport, _handler, _options, _windowBudget, remote, tls: true);
         }
 
         // Sniff: the HTTP/2 preface, or an HTTP/1.1 request head (RFC 9113 §3.3, RFC 7540 §3.2).
@@ -384,7 +391,7 @@ public sealed class H2Server : IAsyncDisposable
 
         if (have == start.Length && FrameReader.ClientPreface.SequenceEqual(start))
         {
-            return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, remote, tls: false);
+            return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, _windowBudget, remote, tls: false);
         }
 
         Http11Request? request;
@@ -418,7 +425,7 @@ public sealed class H2Server : IAsyncDisposable
         await transport.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"u8.ToArray(), handshake.Token).ConfigureAwait(false);
         try
         {
-            return H2ServerSession.Start(new PrefixedStream(transport, request.Rest), _handler, _options, remote, tls: false, request);
+            return H2ServerSession.Start(new PrefixedStream(transport, request.Rest), _handler, _options, _windowBudget, remote, tls: false, request);
         }
         catch (Exception e) when (e is ArgumentException or H2Exception)
         {

@@ -17,10 +17,21 @@ public sealed class H2ServerOptions
     };
 
     /// <summary>
-    /// The connection-level receive window opened at start. Large enough for every stream's window
-    /// at once, so a stream whose handler reads slowly holds back only itself. Default 64 MiB.
+    /// The most the connection-level receive window grows to. It starts at 65,535 octets and
+    /// doubles each time the handlers have read as much as it holds, so only request body that is
+    /// being read earns more window: a client whose uploads nobody reads can make a connection
+    /// buffer no more than the window that reading earned. This bounds the request body one
+    /// connection may buffer. Default 4 MiB.
     /// </summary>
-    public int ConnectionWindowSize { get; init; } = 64 << 20;
+    public int ConnectionWindowSize { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// The receive window all connections together may be granted beyond their first 65,535
+    /// octets each, so the request body the whole server may be made to buffer is at most this
+    /// plus 64 KiB per connection. A connection that finds the budget spent keeps the window it
+    /// has. Default 64 MiB.
+    /// </summary>
+    public long MaxBufferedRequestBodyBytes { get; init; } = 64 << 20;
 
     /// <summary>
     /// A connection with no open stream for this long is closed with GOAWAY: PINGs, SETTINGS and

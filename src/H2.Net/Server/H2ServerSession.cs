@@ -26,8 +26,8 @@ internal sealed class H2ServerSession : H2Session
     // Streams opened by the events of one read, started once the lock is released; reader only.
     private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers)> _opened = [];
 
-    private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls)
-        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout)
+    private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls, ReceiveWindowBudget windowBudget)
+        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize, windowBudget)
     {
         MaxQueuedBytesPerStream = options.MaxQueuedBytesPerStream;
         _handler = handler;
@@ -40,10 +40,10 @@ internal sealed class H2ServerSession : H2Session
     }
 
     /// <summary>Starts a session on a transport that carries the client preface next.</summary>
-    public static H2ServerSession Start(Stream transport, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls, Http11Request? upgrade = null)
+    public static H2ServerSession Start(Stream transport, H2RequestHandler handler, H2ServerOptions options, ReceiveWindowBudget windowBudget, EndPoint? remote, bool tls, Http11Request? upgrade = null)
     {
         var connection = new H2Connection(options.ConnectionConfiguration());
-        var session = new H2ServerSession(transport, connection, handler, options, remote, tls);
+        var session = new H2ServerSession(transport, connection, handler, options, remote, tls, windowBudget);
         lock (session.Sync)
         {
             if (upgrade is null)
@@ -66,12 +66,6 @@ internal sealed class H2ServerSession : H2Session
                 // The upgraded request runs a handler like any other, and is counted like one.
                 Interlocked.Increment(ref session._runningHandlers);
                 session.Dispatch(stream, upgrade.ToHttp2Headers(tls));
-            }
-
-            int extra = options.ConnectionWindowSize - 65535;
-            if (extra > 0)
-            {
-                connection.IncrementFlowControlWindow(extra);
             }
         }
 

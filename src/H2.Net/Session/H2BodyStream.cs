@@ -76,51 +76,29 @@ public sealed class H2BodyStream : Stream
             return 0;
         }
 
-        bool sendContinue = false;
         while (true)
         {
             int read = 0;
             int consumed = 0;
+            bool sendContinue = false;
             lock (_session.Sync)
             {
-                while (_chunks is { Count: > 0 } && read < buffer.Length)
+                while (read < buffer.Length && PeekChunk() is (ReadOnlyMemory<byte> data, int flowControlled))
                 {
-                    (ReadOnlyMemory<byte> data, int flowControlled) = _chunks.Peek();
                     int take = Math.Min(data.Length - _offset, buffer.Length - read);
                     data.Span.Slice(_offset, take).CopyTo(buffer.Span[read..]);
                     read += take;
                     _offset += take;
                     if (_offset == data.Length)
                     {
-                        _chunks.Dequeue();
-                        _offset = 0;
-                        consumed += flowControlled;
+                        consumed += DequeueChunk();
                     }
                 }
 
-                if (read == 0 && consumed == 0)
+                if (read == 0 && consumed == 0 && IsAtEnd(out sendContinue))
                 {
-                    if (_error is not null)
-                    {
-                        throw new IOException(_error.Message, _error);
-                    }
-
-                    if (_completed)
-                    {
-                        return 0;
-                    }
-
-                    sendContinue = ContinueExpected;
-                    ContinueExpected = false;
-                    _receiving.BeginWait(Environment.TickCount64);
+                    return 0;
                 }
-            }
-
-            if (sendContinue)
-            {
-                // RFC 9110 §10.1.1: the client waits for 100 (Continue) before it sends the body.
-                sendContinue = false;
-                _session.SendContinue(_streamId);
             }
 
             if (consumed > 0)
@@ -135,17 +113,118 @@ public sealed class H2BodyStream : Stream
 
             if (consumed == 0)
             {
-                try
+                await WaitForDataAsync(sendContinue, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the rest of the body to <paramref name="destination"/> chunk by chunk as it arrives,
+    /// writing the received chunks themselves: no copy buffer is rented, so a handler waiting to
+    /// copy a body (an echo, a proxy) holds none.
+    /// </summary>
+    /// <param name="destination">Where the body goes.</param>
+    /// <param name="bufferSize">Not used: chunks are written as they were received.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes at the end of the body.</returns>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        while (true)
+        {
+            ReadOnlyMemory<byte> chunk = default;
+            int consumed = 0;
+            bool sendContinue = false;
+            lock (_session.Sync)
+            {
+                if (PeekChunk() is (ReadOnlyMemory<byte> data, _))
                 {
-                    await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    // A chunk is not reused once taken off the queue, so it can be handed on as it is.
+                    chunk = data[_offset..];
+                    consumed = DequeueChunk();
                 }
-                finally
+                else if (IsAtEnd(out sendContinue))
                 {
-                    lock (_session.Sync)
-                    {
-                        _receiving.EndWait(Environment.TickCount64);
-                    }
+                    return;
                 }
+            }
+
+            if (chunk.IsEmpty)
+            {
+                await WaitForDataAsync(sendContinue, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            _session.Acknowledge(_streamId, consumed);
+            await destination.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The chunk at the head of the queue (the gathered small payloads last), or null; called under the session lock.</summary>
+    private (ReadOnlyMemory<byte> Data, int FlowControlled)? PeekChunk()
+    {
+        if (_chunks is not { Count: > 0 })
+        {
+            if (_tailLength == 0)
+            {
+                return null;
+            }
+
+            FlushTail();
+        }
+
+        return _chunks!.Peek();
+    }
+
+    /// <summary>Takes the head chunk off the queue; returns its flow-controlled octets. Called under the session lock.</summary>
+    private int DequeueChunk()
+    {
+        _offset = 0;
+        return _chunks!.Dequeue().FlowControlled;
+    }
+
+    /// <summary>
+    /// With nothing queued: throws the body's error, or returns whether it has ended; if not, the
+    /// wait for the peer begins (and <paramref name="sendContinue"/> says whether the peer first
+    /// needs 100 (Continue)). Called under the session lock.
+    /// </summary>
+    private bool IsAtEnd(out bool sendContinue)
+    {
+        sendContinue = false;
+        if (_error is not null)
+        {
+            throw new IOException(_error.Message, _error);
+        }
+
+        if (_completed)
+        {
+            return true;
+        }
+
+        sendContinue = ContinueExpected;
+        ContinueExpected = false;
+        _receiving.BeginWait(Environment.TickCount64);
+        return false;
+    }
+
+    /// <summary>Waits for DATA, the end or an error, timing the wait for the minimum data rate.</summary>
+    private async ValueTask WaitForDataAsync(bool sendContinue, CancellationToken cancellationToken)
+    {
+        if (sendContinue)
+        {
+            // RFC 9110 §10.1.1: the client waits for 100 (Continue) before it sends the body.
+            _session.SendContinue(_streamId);
+        }
+
+        try
+        {
+            await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_session.Sync)
+            {
+                _receiving.EndWait(Environment.TickCount64);
             }
         }
     }
@@ -184,6 +263,17 @@ public sealed class H2BodyStream : Stream
     // A body this fragmented is a flood of tiny DATA frames, not a transfer.
     private const int MaxQueuedChunks = 4096;
 
+    // Payloads smaller than this are copied together into one buffer instead of queued one by one:
+    // a queued chunk costs some 100 octets of its own (the payload's array, the queue entry), so a
+    // window's worth of one-octet DATA frames would otherwise hold a hundred times its size.
+    private const int SmallChunk = 512;
+    private const int GatherBufferSize = 4096;
+
+    // The buffer gathering small payloads, not yet queued: its length and their flow-controlled octets.
+    private byte[]? _tail;
+    private int _tailLength;
+    private int _tailFlow;
+
     /// <summary>
     /// Queues received DATA; called under the session lock. Returns <see langword="false"/> when too
     /// many chunks wait unread. <paramref name="returnNow"/> is credit to give back at once.
@@ -198,17 +288,54 @@ public sealed class H2BodyStream : Stream
             return true;
         }
 
-        _chunks ??= new Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)>();
-        if (_chunks.Count >= MaxQueuedChunks)
+        if (data.Length < SmallChunk)
         {
-            returnNow = flowControlled;
-            return false;
+            if (_tailLength + data.Length > GatherBufferSize)
+            {
+                FlushTail();
+            }
+
+            if (_tail is null || _tailLength + data.Length > _tail.Length)
+            {
+                // The buffer grows as payloads come, so a stream that got one small payload holds
+                // a small buffer, not a whole gathering buffer.
+                byte[] larger = new byte[Math.Min(GatherBufferSize, Math.Max(64, Math.Max(2 * (_tail?.Length ?? 0), _tailLength + data.Length)))];
+                _tail?.AsSpan(0, _tailLength).CopyTo(larger);
+                _tail = larger;
+            }
+
+            data.Span.CopyTo(_tail.AsSpan(_tailLength));
+            _tailLength += data.Length;
+            _tailFlow += flowControlled;
+        }
+        else
+        {
+            FlushTail();
+            if (_chunks!.Count >= MaxQueuedChunks)
+            {
+                returnNow = flowControlled;
+                return false;
+            }
+
+            _chunks.Enqueue((data, flowControlled));
         }
 
-        _chunks.Enqueue((data, flowControlled));
         _receiving.Add(data.Length);
         _available.Set();
         return true;
+    }
+
+    /// <summary>Queues the gathered small payloads as one chunk; called under the session lock.</summary>
+    private void FlushTail()
+    {
+        _chunks ??= new Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)>();
+        if (_tailLength > 0)
+        {
+            _chunks.Enqueue((_tail.AsMemory(0, _tailLength), _tailFlow));
+            _tail = null;
+            _tailLength = 0;
+            _tailFlow = 0;
+        }
     }
 
     /// <inheritdoc/>
@@ -245,12 +372,15 @@ public sealed class H2BodyStream : Stream
     internal int Abandon()
     {
         _abandoned = true;
-        int credit = 0;
+        int credit = _tailFlow;
         while (_chunks is { Count: > 0 })
         {
             credit += _chunks.Dequeue().FlowControlled;
         }
 
+        _tail = null;
+        _tailLength = 0;
+        _tailFlow = 0;
         _offset = 0;
         return credit;
     }

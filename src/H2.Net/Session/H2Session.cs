@@ -54,12 +54,24 @@ internal abstract class H2Session
     private long _framesReceivedReported;
     private long _framesSentReported;
 
-    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout)
+    // The connection's receive window grows from 65,535 octets as the application reads, doubling
+    // each time it has read the whole current size, up to the most allowed (and, for a server, as
+    // far as the budget shared by all its connections allows); guarded by Sync.
+    private const int InitialWindow = 65535;
+    private readonly int _maxConnectionWindow;
+    private readonly ReceiveWindowBudget? _windowBudget;
+    private int _connectionWindow = InitialWindow;
+    private long _readSinceGrowth;
+    private int _windowFromBudget;
+
+    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout, int maxConnectionWindow, ReceiveWindowBudget? windowBudget = null)
     {
         _transport = transport;
         Connection = connection;
         OutboundHighWater = outboundHighWater;
         _writeTimeout = writeTimeout;
+        _maxConnectionWindow = Math.Max(InitialWindow, maxConnectionWindow);
+        _windowBudget = windowBudget;
         _client = connection.Configuration.ClientSide;
         Role = H2NetMetrics.RoleTag(_client);
         H2NetMetrics.ConnectionChanged(_client, 1);
@@ -147,10 +159,49 @@ internal abstract class H2Session
             if (!Connection.IsClosed)
             {
                 Connection.AcknowledgeReceivedData(length, streamId);
+                GrowConnectionWindow(length);
             }
         }
 
         SignalWriter();
+    }
+
+    /// <summary>
+    /// Opens the connection's receive window to its most at once, for a peer whose data the
+    /// application chose to receive (a client's responses) rather than data pushed at it. Called
+    /// under <see cref="Sync"/> before the loops start.
+    /// </summary>
+    protected void OpenConnectionWindow()
+    {
+        if (_connectionWindow < _maxConnectionWindow)
+        {
+            Connection.IncrementFlowControlWindow(_maxConnectionWindow - _connectionWindow);
+            _connectionWindow = _maxConnectionWindow;
+        }
+    }
+
+    /// <summary>
+    /// Grows the connection's receive window as the application reads: only what is read earns
+    /// more, so a peer whose data nobody reads is held to 65,535 octets, or to what the reading
+    /// already earned (RFC 9113 §6.9 leaves the window to the receiver). Called under <see cref="Sync"/>.
+    /// </summary>
+    private void GrowConnectionWindow(int read)
+    {
+        _readSinceGrowth += read;
+        if (_readSinceGrowth < _connectionWindow || _connectionWindow >= _maxConnectionWindow)
+        {
+            return;
+        }
+
+        _readSinceGrowth = 0;
+        int wanted = Math.Min(_connectionWindow, _maxConnectionWindow - _connectionWindow);
+        int granted = _windowBudget?.TryTake(wanted) ?? wanted;
+        if (granted > 0)
+        {
+            _windowFromBudget += _windowBudget is null ? 0 : granted;
+            _connectionWindow += granted;
+            Connection.IncrementFlowControlWindow(granted);
+        }
     }
 
     /// <summary>A body's first read found nothing while the peer waits for 100 (Continue); servers answer it.</summary>
@@ -904,6 +955,12 @@ internal abstract class H2Session
         }
 
         H2NetMetrics.ConnectionChanged(_client, -1);
+        lock (Sync)
+        {
+            _windowBudget?.Return(_windowFromBudget);
+            _windowFromBudget = 0;
+        }
+
         OnClosed();
         _completion.TrySetResult();
     }
