@@ -191,4 +191,66 @@ public sealed class ClientInteropTests
             server.Kill();
         }
     }
+
+    /// <summary>Starts tests/peers/h2_server.py and returns it with its port.</summary>
+    private static async Task<(Process Server, int Port)> StartPythonServerAsync()
+    {
+        string python = await Tools.RequirePythonH2Async();
+        Process server = StartProcess(python, Tools.RepoPath("tests", "peers", "h2_server.py"), "0");
+        string? line = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (line?.StartsWith("listening ", StringComparison.Ordinal) != true)
+        {
+            server.Kill();
+            Assert.Fail($"The Python h2 server did not start: {line} {await server.StandardError.ReadToEndAsync()}");
+        }
+
+        return (server, int.Parse(line!["listening ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task EarlyResponseThenResetWithNoError_IsDelivered_AndTheUploadStopsQuietly()
+    {
+        // RFC 9113 §8.1: a server may answer before the request is all sent, then reset the
+        // stream with NO_ERROR; the client MUST NOT discard the response. Twenty times, so that the
+        // upload's failure and the response race both ways.
+        (Process server, int port) = await StartPythonServerAsync();
+        try
+        {
+            await using H2Client client = await H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{port}/")).WaitAsync(TimeSpan.FromSeconds(10));
+            for (int i = 0; i < 20; i++)
+            {
+                var upload = new MemoryStream(new byte[8 << 20]);
+                H2ClientResponse response = await client.SendAsync(new H2ClientRequest("POST", "/early") { ContentStream = upload }).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(200, response.StatusCode);
+                Assert.Equal(Enumerable.Repeat((byte)'e', 1000), await response.Body.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+                Assert.True(upload.Position < upload.Length, "the upload went on after the reset");
+            }
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
+
+    [Theory]
+    [InlineData("/early-short")] // 500 of 1000 octets, then END_STREAM: malformed (RFC 9113 §8.1.1)
+    [InlineData("/early-cut")] // 500 of 1000 octets, then RST_STREAM NO_ERROR before END_STREAM
+    public async Task ResponseShorterThanItsContentLength_IsNeverASuccess(string path)
+    {
+        (Process server, int port) = await StartPythonServerAsync();
+        try
+        {
+            await using H2Client client = await H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{port}/")).WaitAsync(TimeSpan.FromSeconds(10));
+            var request = new H2ClientRequest("POST", path) { ContentStream = new MemoryStream(new byte[1 << 20]) };
+            await Assert.ThrowsAsync<IOException>(async () =>
+            {
+                H2ClientResponse response = await client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(10));
+                await response.Body.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            });
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
 }

@@ -1,12 +1,18 @@
 #!/usr/bin/python3
 """A Python h2 asyncio server for the interop tests: answers GET with the request headers as
-JSON and POST /post by echoing the body. Prints 'listening PORT' once bound (port 0 picks one)."""
+JSON and POST /post by echoing the body. Prints 'listening PORT' once bound (port 0 picks one).
+
+Early answers, as Go, Node.js, nginx and Apache give them (RFC 9113 §8.1): a request to /early is
+answered as soon as its headers arrive, with 1000 octets of body, and then reset with NO_ERROR
+while the client is still uploading; /early-short declares 1000 octets and sends 500 before
+END_STREAM; /early-cut sends 500 of the 1000 and resets with NO_ERROR before END_STREAM."""
 import asyncio
 import json
 import sys
 
 import h2.config
 import h2.connection
+import h2.errors
 import h2.events
 
 
@@ -29,12 +35,18 @@ class Protocol(asyncio.Protocol):
             return
         for event in events:
             if isinstance(event, h2.events.RequestReceived):
-                self.requests[event.stream_id] = (dict(event.headers), bytearray())
+                headers = dict(event.headers)
+                if headers[":path"].startswith("/early"):
+                    self.answer_early(event.stream_id, headers[":path"])
+                else:
+                    self.requests[event.stream_id] = (headers, bytearray())
             elif isinstance(event, h2.events.DataReceived):
-                self.requests[event.stream_id][1].extend(event.data)
+                if event.stream_id in self.requests:
+                    self.requests[event.stream_id][1].extend(event.data)
                 self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
             elif isinstance(event, h2.events.StreamEnded):
-                self.respond(event.stream_id)
+                if event.stream_id in self.requests:
+                    self.respond(event.stream_id)
         self.transport.write(self.conn.data_to_send())
 
     def respond(self, stream_id):
@@ -47,6 +59,17 @@ class Protocol(asyncio.Protocol):
         self.pending = getattr(self, "pending", [])
         self.pending.append([stream_id, payload])
         self.flush()
+
+    def answer_early(self, stream_id, path):
+        self.conn.send_headers(stream_id, [(":status", "200"), ("content-length", "1000"), ("server", "python-h2")])
+        if path == "/early":
+            self.conn.send_data(stream_id, b"e" * 1000, end_stream=True)
+            self.conn.reset_stream(stream_id, h2.errors.ErrorCodes.NO_ERROR)
+        elif path == "/early-short":
+            self.conn.send_data(stream_id, b"e" * 500, end_stream=True)
+        else:
+            self.conn.send_data(stream_id, b"e" * 500)
+            self.conn.reset_stream(stream_id, h2.errors.ErrorCodes.NO_ERROR)
 
     def flush(self):
         """Sends what the flow-control windows allow; the rest waits for WINDOW_UPDATE."""

@@ -97,8 +97,11 @@ internal sealed class H2ClientSession : H2Session
         // as it reads (an echo, say) must not wait for a client that reads only after sending.
         Task upload = hasBody || hasTrailers ? UploadAsync(stream, request, hasTrailers, cancellationToken) : Task.CompletedTask;
         Task<H2ClientResponse> response = stream.Response.Task;
-        if (await Task.WhenAny(upload, response).ConfigureAwait(false) == upload && upload.IsFaulted)
+        if (await Task.WhenAny(upload, response).ConfigureAwait(false) == upload && upload.IsFaulted && !response.IsCompletedSuccessfully)
         {
+            // The upload failed before any response: that is the request's failure. Once a
+            // response has come, an upload cut short (a server that answered early and reset the
+            // stream with NO_ERROR, RFC 9113 §8.1) is no failure of the request.
             Reset(stream, ErrorCode.Cancel);
             await upload.ConfigureAwait(false);
         }

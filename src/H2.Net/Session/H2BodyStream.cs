@@ -53,6 +53,9 @@ public sealed class H2BodyStream : Stream
         }
     }
 
+    /// <summary>Whether the whole body has arrived; called under the session lock.</summary>
+    internal bool IsCompleteUnderLock => _completed;
+
     /// <inheritdoc/>
     public override bool CanRead => true;
 

@@ -566,8 +566,16 @@ internal abstract class H2Session
                 Streams.Remove(reset.StreamId);
                 Forget(stream);
                 Released();
+                bool bodyEnded = stream.Body.IsCompleteUnderLock;
                 stream.Abort(reset.ErrorCode, reset.RemoteReset ? "reset by the peer" : "reset after a protocol error");
-                ReturnCredit(stream.Body.Abandon());
+                if (!bodyEnded)
+                {
+                    ReturnCredit(stream.Body.Abandon());
+                }
+
+                // A body that had ended stays readable: RFC 9113 §8.1 lets a server answer before
+                // the request is all sent and then reset it with NO_ERROR, and the client MUST NOT
+                // discard that response; only what was still to come is lost to a reset.
                 later.Add(stream.CancelToken);
                 return true;
             case WindowUpdated window when window.StreamId == 0:
