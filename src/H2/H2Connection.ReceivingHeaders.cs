@@ -194,6 +194,13 @@ public sealed partial class H2Connection
                 stream.IsConnectRequest = info.Method == "CONNECT";
                 break;
             case MessageKind.Response when info.IsInformational:
+                if (stream.InboundPhase == HeaderPhase.Informational)
+                {
+                    // A 100 and a 103 or two are usual; a stream of them is a flood that costs us
+                    // each one (and a client that keeps them, memory).
+                    _defence.CountGlitch("a further informational response");
+                }
+
                 stream.InboundPhase = HeaderPhase.Informational;
                 break;
             case MessageKind.Response:

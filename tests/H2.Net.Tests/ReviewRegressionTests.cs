@@ -471,6 +471,9 @@ public class ReviewRegressionTests(ITestOutputHelper output)
         Task accept = Task.Run(async () =>
         {
             using Socket s = await listener.AcceptSocketAsync();
+
+            // The server's preface (an empty SETTINGS), so that connecting completes; then it goes.
+            await s.SendAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0, 0 });
             await Task.Delay(200);
             s.Close();
         });

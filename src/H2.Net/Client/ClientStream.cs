@@ -16,9 +16,12 @@ internal sealed class ClientStream(H2Session session, int id) : SessionStream(se
     // Unregister, not Dispose: Dispose would wait for a running callback, which waits for the session lock we hold.
     public override void Released() => Cancellation.Unregister();
 
-    public override void Abort(ErrorCode code, string reason)
+    /// <summary>When the request (or the promise) was sent (<see cref="Environment.TickCount64"/>), for the response timeout.</summary>
+    public long OpenedAt { get; } = Environment.TickCount64;
+
+    public override void Abort(ErrorCode code, string reason, Exception? error = null)
     {
-        base.Abort(code, reason);
-        Response.TrySetException(new IOException($"Stream {Id} was reset ({code}) before its response: {reason}"));
+        base.Abort(code, reason, error);
+        Response.TrySetException(error ?? new IOException($"Stream {Id} was reset ({code}) before its response: {reason}"));
     }
 }

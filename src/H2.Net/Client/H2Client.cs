@@ -38,29 +38,61 @@ public sealed class H2Client : IAsyncDisposable
     /// <summary>Completes when the connection has closed.</summary>
     public Task Completion => _session.Completion;
 
-    /// <summary>Connects to the server of <paramref name="uri"/> (its scheme, host and port).</summary>
+    /// <summary>
+    /// Connects to the server of <paramref name="uri"/> (its scheme, host and port) and waits for
+    /// the server's SETTINGS, which end its connection preface (RFC 9113 §3.4).
+    /// </summary>
     /// <param name="uri">An <c>http://</c> or <c>https://</c> address; with the upgrade, its path is requested.</param>
     /// <param name="options">How to connect.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
     /// <returns>The connected client.</returns>
-    /// <exception cref="IOException">The server does not speak HTTP/2 this way.</exception>
+    /// <exception cref="IOException">The server does not speak HTTP/2 this way, or closed the connection.</exception>
+    /// <exception cref="TimeoutException">Connecting took longer than <see cref="H2ClientOptions.ConnectTimeout"/>.</exception>
     public static async Task<H2Client> ConnectAsync(Uri uri, H2ClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
         options ??= new H2ClientOptions();
-        bool tls = uri.Scheme == Uri.UriSchemeHttps;
-        if (!tls && uri.Scheme != Uri.UriSchemeHttp)
+        if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
         {
             throw new ArgumentException("Only http:// and https:// are supported.", nameof(uri));
         }
 
         using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connecting.CancelAfter(options.ConnectTimeout);
+        H2Client? client = null;
+        try
+        {
+            client = await OpenAsync(uri, options, connecting.Token).ConfigureAwait(false);
+            await client._session.ServerSettings.WaitAsync(connecting.Token).ConfigureAwait(false);
+            return client;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            if (client is not null)
+            {
+                client._session.Abort();
+                await client.Completion.ConfigureAwait(false);
+            }
+
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"Connecting to {uri.Authority} did not complete within {options.ConnectTimeout.TotalSeconds:0.###} s (ConnectTimeout){(client is null ? "" : ": the server sent no SETTINGS")}.");
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Opens the transport (TCP, TLS or the upgrade) and starts the session.</summary>
+    private static async Task<H2Client> OpenAsync(Uri uri, H2ClientOptions options, CancellationToken cancellationToken)
+    {
+        bool tls = uri.Scheme == Uri.UriSchemeHttps;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream transport;
         try
         {
-            await socket.ConnectAsync(uri.Host, uri.Port, connecting.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken).ConfigureAwait(false);
             transport = new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -83,7 +115,7 @@ public sealed class H2Client : IAsyncDisposable
                         ApplicationProtocols = [SslApplicationProtocol.Http2],
                         RemoteCertificateValidationCallback = options.ServerCertificateValidation,
                     },
-                    connecting.Token).ConfigureAwait(false);
+                    cancellationToken).ConfigureAwait(false);
                 if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
                     throw new IOException("The server did not agree to HTTP/2 (ALPN h2).");
@@ -94,7 +126,7 @@ public sealed class H2Client : IAsyncDisposable
 
             if (options.UseUpgrade)
             {
-                return await UpgradeAsync(transport, authority, uri.PathAndQuery, options, connecting.Token).ConfigureAwait(false);
+                return await UpgradeAsync(transport, authority, uri.PathAndQuery, options, cancellationToken).ConfigureAwait(false);
             }
 
             return Start(transport, "http", authority, options);

@@ -27,8 +27,30 @@ public sealed class H2ClientOptions
     /// <summary>Checks the server's certificate for <c>https://</c>; by default the system's rules apply.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 
-    /// <summary>How long connecting (TCP, TLS, upgrade) may take. Default 30 seconds.</summary>
+    /// <summary>
+    /// How long connecting may take: TCP, TLS, the upgrade, and the server's SETTINGS (the end of
+    /// its connection preface, RFC 9113 §3.4). Past it, <see cref="H2Client.ConnectAsync"/> throws
+    /// <see cref="TimeoutException"/>. Default 30 seconds.
+    /// </summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a request may wait for its final response headers once it is sent (informational
+    /// responses do not count), and a promised push for its response: past it the stream is reset
+    /// with CANCEL and <see cref="H2Client.SendAsync"/> (or the push's response) fails with
+    /// <see cref="TimeoutException"/>. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// Default 100 seconds, as <c>HttpClient.Timeout</c>.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// How long a stream may make no progress while the application waits on the server: a body
+    /// read that receives nothing, or an upload waiting for flow-control window. Past it the
+    /// stream is reset with CANCEL and the wait fails with an <see cref="IOException"/> whose
+    /// inner exception is a <see cref="TimeoutException"/>. <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns it off. Default 100 seconds.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
     /// <summary>How long one write to the socket may take before the connection is dropped. Default 60 seconds.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -31,7 +31,7 @@ public sealed class H2ClientResponse
     /// <summary>The trailer fields, once the body has ended (<see langword="null"/> if none).</summary>
     public IReadOnlyList<HeaderField>? Trailers => Body.Trailers;
 
-    /// <summary>Informational (1xx) responses that came before this one, in order.</summary>
+    /// <summary>Informational (1xx) responses that came before this one, in order: the first 16 (a server that sends more is flooding).</summary>
     public IReadOnlyList<IReadOnlyList<HeaderField>> InformationalResponses { get; }
 
     /// <summary>The value of the first field with this name, or <see langword="null"/>.</summary>

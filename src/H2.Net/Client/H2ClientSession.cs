@@ -13,14 +13,25 @@ internal sealed class H2ClientSession : H2Session
     // at least 100, so that is what we assume rather than "unlimited".
     private const int AssumedStreamLimit = 100;
 
+    // Informational (1xx) responses kept per request; later ones are dropped.
+    private const int MaxInformationalResponses = 16;
+
     private readonly Channel<H2PushedResponse> _pushes = Channel.CreateUnbounded<H2PushedResponse>();
+    private readonly TaskCompletionSource _serverSettings = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan _responseTimeout;
+    private readonly TimeSpan _idleTimeout;
     private bool _serverSettingsReceived;
-    private Timer? _writeWatch;
+    private Timer? _watch;
 
     public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
         : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize)
     {
+        _responseTimeout = options.ResponseTimeout;
+        _idleTimeout = options.IdleTimeout;
     }
+
+    /// <summary>Completes when the server's first SETTINGS has arrived; fails if the connection closes first.</summary>
+    public Task ServerSettings => _serverSettings.Task;
 
     /// <summary>A response body dropped before its end: stop the server sending the rest.</summary>
     public override void BodyDisposed(H2BodyStream body, int streamId)
@@ -57,10 +68,10 @@ internal sealed class H2ClientSession : H2Session
             OpenConnectionWindow();
         }
 
-        // Servers check all their connections' write deadlines from one timer; a client has few
+        // Servers check all their connections' deadlines from one timer; a client has few
         // connections, so each has its own.
         TimeSpan period = TimeSpan.FromMilliseconds(250);
-        _writeWatch = new Timer(static state => ((H2ClientSession)state!).CheckWriteTimeout(Environment.TickCount64), this, period, period);
+        _watch = new Timer(static state => ((H2ClientSession)state!).Tick(Environment.TickCount64), this, period, period);
         Start();
         return first?.Response.Task;
     }
@@ -77,6 +88,12 @@ internal sealed class H2ClientSession : H2Session
             (":path", request.Path),
             .. request.Headers,
         ];
+        if (hasTrailers && !request.Headers.Exists(h => h.Name == "trailer"))
+        {
+            // RFC 9110 §6.6.2: announce the trailer fields; some servers (Go's) drop those not announced.
+            headers.Add(("trailer", string.Join(", ", request.Trailers.Select(t => t.Name).Distinct(StringComparer.Ordinal))));
+        }
+
         ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, cancellationToken).ConfigureAwait(false);
 
         // The token resets the stream until it ends, so it also cancels a body being read.
@@ -97,12 +114,18 @@ internal sealed class H2ClientSession : H2Session
         // as it reads (an echo, say) must not wait for a client that reads only after sending.
         Task upload = hasBody || hasTrailers ? UploadAsync(stream, request, hasTrailers, cancellationToken) : Task.CompletedTask;
         Task<H2ClientResponse> response = stream.Response.Task;
-        if (await Task.WhenAny(upload, response).ConfigureAwait(false) == upload && upload.IsFaulted && !response.IsCompletedSuccessfully)
+        if (await Task.WhenAny(upload, response).ConfigureAwait(false) == upload && !upload.IsCompletedSuccessfully && !response.IsCompletedSuccessfully)
         {
-            // The upload failed before any response: that is the request's failure. Once a
-            // response has come, an upload cut short (a server that answered early and reset the
-            // stream with NO_ERROR, RFC 9113 §8.1) is no failure of the request.
+            // The upload failed before any response: that is the request's failure (a timeout
+            // says so through the response). Once a response has come, an upload cut short (a
+            // server that answered early and reset the stream with NO_ERROR, RFC 9113 §8.1) is no
+            // failure of the request.
             Reset(stream, ErrorCode.Cancel);
+            if (response.IsFaulted)
+            {
+                await response.ConfigureAwait(false);
+            }
+
             await upload.ConfigureAwait(false);
         }
 
@@ -143,7 +166,13 @@ internal sealed class H2ClientSession : H2Session
         switch (@event)
         {
             case InformationalResponseReceived informational when Streams.TryGetValue(informational.StreamId, out SessionStream? stream):
-                ((ClientStream)stream).Informational.Add(informational.Headers);
+                // The first few are kept for the application; a flood of them is not (the
+                // connection counts each beyond the first against its glitch budget).
+                if (((ClientStream)stream).Informational is { Count: < MaxInformationalResponses } kept)
+                {
+                    kept.Add(informational.Headers);
+                }
+
                 break;
             case ResponseReceived response when Streams.TryGetValue(response.StreamId, out SessionStream? stream):
                 var client = (ClientStream)stream;
@@ -156,6 +185,7 @@ internal sealed class H2ClientSession : H2Session
                 break;
             case RemoteSettingsChanged:
                 _serverSettingsReceived = true;
+                _serverSettings.TrySetResult();
                 HandleCommonEvent(@event, later);
                 later.Add(StreamReleased.Pulse);
                 break;
@@ -167,9 +197,45 @@ internal sealed class H2ClientSession : H2Session
 
     protected override void OnClosed()
     {
-        _writeWatch?.Dispose();
+        _watch?.Dispose();
         _pushes.Writer.TryComplete();
+        _serverSettings.TrySetException(new IOException("The connection closed before the server's SETTINGS arrived.", Failure));
     }
+
+    /// <summary>
+    /// Checks the deadlines: the write timeout, each request's response timeout, and each
+    /// stream's idle timeout while the application waits on the server. Called by the timer.
+    /// </summary>
+    private void Tick(long now)
+    {
+        CheckWriteTimeout(now);
+        List<(ClientStream Stream, Exception Error)>? late = null;
+        lock (Sync)
+        {
+            foreach (SessionStream candidate in Streams.Values)
+            {
+                var stream = (ClientStream)candidate;
+                Exception? error =
+                    !stream.Response.Task.IsCompleted && Exceeds(now - stream.OpenedAt, _responseTimeout)
+                        ? new TimeoutException($"No response on stream {stream.Id} within {_responseTimeout.TotalSeconds:0.###} s (ResponseTimeout).")
+                    : Exceeds(stream.Body.WaitingFor(now), _idleTimeout) || Exceeds(stream.Sending.WaitingFor(now), _idleTimeout)
+                        ? new TimeoutException($"Stream {stream.Id} made no progress for {_idleTimeout.TotalSeconds:0.###} s (IdleTimeout).")
+                    : null;
+                if (error is not null)
+                {
+                    (late ??= []).Add((stream, error));
+                }
+            }
+        }
+
+        foreach ((ClientStream stream, Exception error) in late ?? [])
+        {
+            LimitTripped("client_timeout");
+            Reset(stream, ErrorCode.Cancel, error.Message, error);
+        }
+    }
+
+    private static bool Exceeds(long milliseconds, TimeSpan timeout) => timeout != Timeout.InfiniteTimeSpan && milliseconds > timeout.TotalMilliseconds;
 
     /// <summary>Opens a stream with its request headers, waiting while the server's concurrency limit is reached.</summary>
     private async Task<ClientStream> OpenStreamAsync(List<HeaderField> headers, bool endStream, CancellationToken cancellationToken)

@@ -34,6 +34,9 @@ internal struct DataRateMeter
         }
     }
 
+    /// <summary>How long the application has been waiting on the peer without a break, in milliseconds (0 when it is not waiting).</summary>
+    public readonly long WaitingFor(long now) => _waitingSince == 0 ? 0 : now - _waitingSince;
+
     /// <summary>Whether the application is waiting now and the peer has been slower than <paramref name="rate"/>.</summary>
     public readonly bool IsBelow(MinDataRate rate, long now)
     {

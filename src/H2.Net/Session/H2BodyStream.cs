@@ -35,6 +35,9 @@ public sealed class H2BodyStream : Stream
     /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
     public IReadOnlyList<HeaderField>? Trailers { get; private set; }
 
+    /// <summary>How long the reader has waited for the body without a break, in milliseconds; called under the session lock.</summary>
+    internal long WaitingFor(long now) => _receiving.WaitingFor(now);
+
     /// <summary>Whether the reader waits for the body and it arrives slower than <paramref name="rate"/>; called under the session lock.</summary>
     internal bool IsArrivingSlowerThan(MinDataRate rate, long now) => _receiving.IsBelow(rate, now);
 

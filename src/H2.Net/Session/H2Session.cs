@@ -384,8 +384,11 @@ internal abstract class H2Session
         return result;
     }
 
-    /// <summary>Resets a stream if it is still open, ends its body and fires its token, and forgets it.</summary>
-    public void Reset(SessionStream stream, ErrorCode code, string reason = "reset by this endpoint")
+    /// <summary>
+    /// Resets a stream if it is still open, ends its body and fires its token, and forgets it;
+    /// waits on it fail with <paramref name="error"/> when given.
+    /// </summary>
+    public void Reset(SessionStream stream, ErrorCode code, string reason = "reset by this endpoint", Exception? error = null)
     {
         bool wasOpen;
         lock (Sync)
@@ -409,7 +412,7 @@ internal abstract class H2Session
                 }
             }
 
-            stream.Abort(code, reason);
+            stream.Abort(code, reason, error);
             ReturnCredit(stream.Body.Abandon());
         }
 

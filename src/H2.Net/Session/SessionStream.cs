@@ -42,13 +42,16 @@ internal class SessionStream
     /// <summary>Whether the peer's side has ended (END_STREAM or reset).</summary>
     public bool RemoteEnded { get; set; }
 
-    /// <summary>Ends the stream early; called under the session lock, with continuations run later.</summary>
-    public virtual void Abort(ErrorCode code, string reason)
+    /// <summary>
+    /// Ends the stream early; called under the session lock, with continuations run later. Waits on
+    /// the stream fail with <paramref name="error"/>, or an <see cref="IOException"/> that says why.
+    /// </summary>
+    public virtual void Abort(ErrorCode code, string reason, Exception? error = null)
     {
         ResetCode ??= code;
         LocalEnded = true;
         RemoteEnded = true;
-        Body.Fail(new IOException($"Stream {Id} was reset ({code}): {reason}"));
+        Body.Fail(error ?? new IOException($"Stream {Id} was reset ({code}): {reason}"));
         Window.Set();
     }
 

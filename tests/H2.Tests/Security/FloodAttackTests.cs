@@ -118,6 +118,28 @@ public class FloodAttackTests
     }
 
     [Fact]
+    public void InformationalResponseFlood_IsEnhanceYourCalm()
+    {
+        // One 1xx is free (100 Continue, or a 103); each further one on the stream is a glitch.
+        var peer = ForClient(new H2Configuration { ClientSide = true, TimeProvider = new ManualTimeProvider(), GlitchRateLimit = new RateLimit(10, 0) });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        IReadOnlyList<Events.Event> events = peer.Send(Repeat(11, _ => peer.Headers(1, [(":status", "103"), ("link", "</a.css>; rel=preload")])));
+        Assert.Equal(11, events.Count);
+        ExpectCalm(peer, peer.Headers(1, [(":status", "103")]));
+    }
+
+    [Fact]
+    public void AnInformationalResponseOrTwo_IsNoGlitch()
+    {
+        var peer = ForClient(new H2Configuration { ClientSide = true, TimeProvider = new ManualTimeProvider(), GlitchRateLimit = new RateLimit(1, 0) });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Connection.SendHeaders(3, Get(), endStream: true);
+        peer.Send(peer.Headers(1, [(":status", "100")]), peer.Headers(1, [(":status", "103")]), peer.Headers(3, [(":status", "103")]));
+        peer.Send(peer.Headers(1, Ok(), endStream: true), peer.Headers(3, Ok(), endStream: true));
+        Assert.False(peer.Connection.IsClosed);
+    }
+
+    [Fact]
     public void UnknownFrameFlood_IsEnhanceYourCalm()
     {
         var peer = ForServer(Glitches(100));
