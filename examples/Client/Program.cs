@@ -6,7 +6,9 @@ using H2.Hpack;
 using H2.Net.Client;
 
 // A small curl for HTTP/2 on H2.Net: GET or POST, prior knowledge, Upgrade: h2c or TLS (ALPN h2),
-// several concurrent requests on one connection, informational and pushed responses shown.
+// several concurrent requests on one connection, informational and pushed responses shown. As
+// curl, the body goes to stdout (or --output) byte for byte, streamed, and nothing else does
+// unless asked: -i puts the response head before it, -v writes heads and details to stderr.
 var url = new Argument<string>("url") { Description = "http:// or https:// address." };
 var data = new Option<string?>("--data", "-d") { Description = "POST this text as the body." };
 var dataFile = new Option<FileInfo?>("--data-file") { Description = "POST this file as the body." };
@@ -15,7 +17,10 @@ var insecure = new Option<bool>("--insecure", "-k") { Description = "Accept any 
 var count = new Option<int>("-n") { Description = "Send this many requests at once on the one connection.", DefaultValueFactory = _ => 1 };
 var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the body here instead of to stdout." };
 var headers = new Option<string[]>("--header", "-H") { Description = "Add a request header, as 'name: value'.", AllowMultipleArgumentsPerToken = false };
-var root = new RootCommand("H2Sharp example HTTP/2 client.") { url, data, dataFile, upgrade, insecure, count, output, headers };
+var include = new Option<bool>("--include", "-i") { Description = "Write the response head (status line and fields) before the body." };
+var verbose = new Option<bool>("--verbose", "-v") { Description = "Write the response heads, informational responses, trailers and pushes to stderr." };
+var maxTime = new Option<double?>("--max-time", "-m") { Description = "Give up after this many seconds in all (exit code 28, as curl)." };
+var root = new RootCommand("H2Sharp example HTTP/2 client.") { url, data, dataFile, upgrade, insecure, count, output, headers, include, verbose, maxTime };
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -59,6 +64,17 @@ foreach (string header in parsed.GetValue(headers) ?? [])
     extra.Add((header[..colon].Trim().ToLowerInvariant(), header[(colon + 1)..].Trim()));
 }
 
+if (parsed.GetValue(maxTime) is <= 0)
+{
+    Console.Error.WriteLine("error: --max-time must be more than 0");
+    return 2;
+}
+
+bool includeHead = parsed.GetValue(include);
+bool details = parsed.GetValue(verbose);
+using var deadline = parsed.GetValue(maxTime) is double seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+CancellationToken stop = deadline.Token;
+
 var options = new H2ClientOptions
 {
     UseUpgrade = parsed.GetValue(upgrade),
@@ -71,7 +87,7 @@ var options = new H2ClientOptions
 
 try
 {
-    await using H2Client client = await H2Client.ConnectAsync(uri, options);
+    await using H2Client client = await H2Client.ConnectAsync(uri, options, stop);
     var responses = new List<Task<H2ClientResponse>>();
     if (client.UpgradeResponse is { } upgraded && body is null)
     {
@@ -83,67 +99,104 @@ try
     {
         var request = new H2ClientRequest(body is null ? "GET" : "POST", uri.PathAndQuery) { Content = body ?? ReadOnlyMemory<byte>.Empty };
         request.Headers.AddRange(extra);
-        responses.Add(client.SendAsync(request));
+        responses.Add(client.SendAsync(request, stop));
     }
 
     bool ok = true;
     for (int i = 0; i < responses.Count; i++)
     {
-        H2ClientResponse response = await responses[i];
-        byte[] content = await response.Body.ReadToEndAsync();
+        H2ClientResponse response = await responses[i].WaitAsync(stop);
         ok &= response.StatusCode is >= 200 and < 400;
-        if (i == 0)
+        if (i > 0)
         {
-            foreach (IReadOnlyList<HeaderField> informational in response.InformationalResponses)
-            {
-                Print(informational);
-                Console.WriteLine();
-            }
+            // The other responses are counted, not shown.
+            long length = await CountAsync(response.Body, stop);
+            Console.Error.WriteLine($"stream {response.StreamId}: {response.StatusCode}, {length} octets");
+            continue;
+        }
 
-            Print(response.Headers);
-            Console.WriteLine();
-            if (parsed.GetValue(output) is FileInfo target)
-            {
-                await File.WriteAllBytesAsync(target.FullName, content);
-            }
-            else
-            {
-                using Stream stdout = Console.OpenStandardOutput();
-                await stdout.WriteAsync(content);
-                await stdout.FlushAsync();
-                Console.WriteLine();
-            }
+        foreach (IReadOnlyList<HeaderField> informational in response.InformationalResponses)
+        {
+            WriteHead(informational);
+        }
 
-            if (response.Trailers is { Count: > 0 } trailers)
-            {
-                Console.WriteLine();
-                Print(trailers);
-            }
+        WriteHead(response.Headers);
+
+        // The body streams through as it arrives, byte for byte, never held whole.
+        if (parsed.GetValue(output) is FileInfo target)
+        {
+            await using FileStream destination = File.Create(target.FullName);
+            await response.Body.CopyToAsync(destination, stop);
         }
         else
         {
-            Console.WriteLine($"stream {response.StreamId}: {response.StatusCode}, {content.Length} octets");
+            await using Stream stdout = Console.OpenStandardOutput();
+            await response.Body.CopyToAsync(stdout, stop);
+            await stdout.FlushAsync(stop);
+        }
+
+        if (details && response.Trailers is { Count: > 0 } trailers)
+        {
+            Print(Console.Error, trailers);
         }
     }
 
     while (client.PushedResponses.TryRead(out H2PushedResponse? pushed))
     {
-        H2ClientResponse response = await pushed.Response;
-        Console.WriteLine($"pushed on stream {pushed.StreamId}: {pushed.Path} -> {response.StatusCode}, {(await response.Body.ReadToEndAsync()).Length} octets");
+        H2ClientResponse response = await pushed.Response.WaitAsync(stop);
+        long length = await CountAsync(response.Body, stop);
+        if (details)
+        {
+            Console.Error.WriteLine($"pushed on stream {pushed.StreamId}: {pushed.Path} -> {response.StatusCode}, {length} octets");
+        }
     }
 
     return ok ? 0 : 1;
 }
-catch (Exception e) when (e is IOException or SocketException or AuthenticationException or H2Exception or OperationCanceledException)
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine($"error: operation timed out after {parsed.GetValue(maxTime)} s (--max-time)");
+    return 28;
+}
+catch (Exception e) when (e is IOException or SocketException or AuthenticationException or H2Exception or OperationCanceledException or TimeoutException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
+    return e is TimeoutException ? 28 : 1;
 }
 
-static void Print(IReadOnlyList<HeaderField> fields)
+void WriteHead(IReadOnlyList<HeaderField> fields)
+{
+    if (includeHead)
+    {
+        Print(Console.Out, fields);
+        Console.Out.WriteLine();
+        Console.Out.Flush();
+    }
+
+    if (details)
+    {
+        Print(Console.Error, fields);
+        Console.Error.WriteLine();
+    }
+}
+
+static async Task<long> CountAsync(Stream body, CancellationToken cancellationToken)
+{
+    byte[] buffer = new byte[16384];
+    long total = 0;
+    int read;
+    while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+    {
+        total += read;
+    }
+
+    return total;
+}
+
+static void Print(TextWriter writer, IReadOnlyList<HeaderField> fields)
 {
     foreach (HeaderField field in fields)
     {
-        Console.WriteLine(field.Name == ":status" ? $"HTTP/2 {field.Value}" : $"{field.Name}: {field.Value}");
+        writer.WriteLine(field.Name == ":status" ? $"HTTP/2 {field.Value}" : $"{field.Name}: {field.Value}");
     }
 }
