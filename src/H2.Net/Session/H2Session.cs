@@ -54,15 +54,8 @@ internal abstract class H2Session
     private long _framesReceivedReported;
     private long _framesSentReported;
 
-    // The connection's receive window grows from 65,535 octets as the application reads, doubling
-    // each time it has read the whole current size, up to the most allowed (and, for a server, as
-    // far as the budget shared by all its connections allows); guarded by Sync.
-    private const int InitialWindow = 65535;
-    private readonly int _maxConnectionWindow;
-    private readonly ReceiveWindowBudget? _windowBudget;
-    private int _connectionWindow = InitialWindow;
-    private long _readSinceGrowth;
-    private int _windowFromBudget;
+    // How far the connection's receive window opens as the application reads; guarded by Sync.
+    private readonly ReceiveWindowGrowth _window;
 
     protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout, int maxConnectionWindow, ReceiveWindowBudget? windowBudget = null)
     {
@@ -70,8 +63,7 @@ internal abstract class H2Session
         Connection = connection;
         OutboundHighWater = outboundHighWater;
         _writeTimeout = writeTimeout;
-        _maxConnectionWindow = Math.Max(InitialWindow, maxConnectionWindow);
-        _windowBudget = windowBudget;
+        _window = new ReceiveWindowGrowth(maxConnectionWindow, windowBudget);
         _client = connection.Configuration.ClientSide;
         Role = H2NetMetrics.RoleTag(_client);
         H2NetMetrics.ConnectionChanged(_client, 1);
@@ -159,7 +151,7 @@ internal abstract class H2Session
             if (!Connection.IsClosed)
             {
                 Connection.AcknowledgeReceivedData(length, streamId);
-                GrowConnectionWindow(length);
+                OpenWindow(_window.Read(length));
             }
         }
 
@@ -171,36 +163,13 @@ internal abstract class H2Session
     /// application chose to receive (a client's responses) rather than data pushed at it. Called
     /// under <see cref="Sync"/> before the loops start.
     /// </summary>
-    protected void OpenConnectionWindow()
-    {
-        if (_connectionWindow < _maxConnectionWindow)
-        {
-            Connection.IncrementFlowControlWindow(_maxConnectionWindow - _connectionWindow);
-            _connectionWindow = _maxConnectionWindow;
-        }
-    }
+    protected void OpenConnectionWindow() => OpenWindow(_window.OpenFully());
 
-    /// <summary>
-    /// Grows the connection's receive window as the application reads: only what is read earns
-    /// more, so a peer whose data nobody reads is held to 65,535 octets, or to what the reading
-    /// already earned (RFC 9113 §6.9 leaves the window to the receiver). Called under <see cref="Sync"/>.
-    /// </summary>
-    private void GrowConnectionWindow(int read)
+    private void OpenWindow(int increment)
     {
-        _readSinceGrowth += read;
-        if (_readSinceGrowth < _connectionWindow || _connectionWindow >= _maxConnectionWindow)
+        if (increment > 0)
         {
-            return;
-        }
-
-        _readSinceGrowth = 0;
-        int wanted = Math.Min(_connectionWindow, _maxConnectionWindow - _connectionWindow);
-        int granted = _windowBudget?.TryTake(wanted) ?? wanted;
-        if (granted > 0)
-        {
-            _windowFromBudget += _windowBudget is null ? 0 : granted;
-            _connectionWindow += granted;
-            Connection.IncrementFlowControlWindow(granted);
+            Connection.IncrementFlowControlWindow(increment);
         }
     }
 
@@ -968,8 +937,7 @@ internal abstract class H2Session
         H2NetMetrics.ConnectionChanged(_client, -1);
         lock (Sync)
         {
-            _windowBudget?.Return(_windowFromBudget);
-            _windowFromBudget = 0;
+            _window.Release();
         }
 
         OnClosed();
