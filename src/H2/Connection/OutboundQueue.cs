@@ -1,4 +1,5 @@
 using System.Buffers;
+using H2.Frames;
 
 namespace H2.Connection;
 
@@ -12,10 +13,12 @@ namespace H2.Connection;
 /// views part of the chunk, so frames on both sides of a lent body share one chunk. A chunk goes
 /// back to the pool once no segment views it and it is no longer written to.
 /// </remarks>
-internal sealed class OutboundQueue : IBufferWriter<byte>
+internal sealed class OutboundQueue : IBufferWriter<byte>, IFrameCounter
 {
     /// <summary>Frames written into the queue so far (counted as each frame's header is written).</summary>
-    public long FramesWritten { get; set; }
+    public long FramesWritten { get; private set; }
+
+    void IFrameCounter.FrameWritten() => FramesWritten++;
 
     private const int ChunkSize = 16 * 1024;
 
@@ -33,6 +36,31 @@ internal sealed class OutboundQueue : IBufferWriter<byte>
 
     /// <summary>The number of octets queued.</summary>
     public long Length { get; private set; }
+
+    /// <summary>
+    /// Queues a DATA frame whose payload is lent, not copied (RFC 9113 §6.1): the frame header (and
+    /// pad length) into the current chunk, the payload by reference, then the padding.
+    /// </summary>
+    public void WriteDataFrame(int streamId, ReadOnlyMemory<byte> data, bool endStream, int padLength)
+    {
+        FrameFlags flags = (endStream ? FrameFlags.EndStream : FrameFlags.None) | (padLength > 0 ? FrameFlags.Padded : FrameFlags.None);
+        Span<byte> head = GetSpan(FrameHeader.Size + 1);
+        new FrameHeader(data.Length + (padLength > 0 ? padLength + 1 : 0), FrameType.Data, flags, streamId).Write(head);
+        FramesWritten++;
+        int written = FrameHeader.Size;
+        if (padLength > 0)
+        {
+            head[written++] = (byte)padLength;
+        }
+
+        Advance(written);
+        Append(data);
+        if (padLength > 0)
+        {
+            GetSpan(padLength)[..padLength].Clear();
+            Advance(padLength);
+        }
+    }
 
     public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 

@@ -85,9 +85,9 @@ public abstract class Frame
         }
 
         total = FrameHeader.Size + payloadLength;
-        if (destination is Connection.OutboundQueue queue)
+        if (destination is IFrameCounter counter)
         {
-            queue.FramesWritten++;
+            counter.FrameWritten();
         }
 
         Span<byte> span = destination.GetSpan(total);

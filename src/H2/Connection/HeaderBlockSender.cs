@@ -1,0 +1,89 @@
+using System.Buffers;
+using H2.Headers;
+using H2.Hpack;
+
+namespace H2.Connection;
+
+/// <summary>
+/// Our header blocks on their way out: normalized and checked before any octet is HPACK-encoded
+/// (so a refused block leaves the compression context untouched), then encoded into one reused
+/// buffer for the HEADERS or PUSH_PROMISE frame.
+/// </summary>
+internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
+{
+    private readonly HpackEncoder _encoder = new() { HeaderTableSize = Math.Min(HpackEncoder.DefaultHeaderTableSize, config.MaxEncoderTableSize) };
+    private readonly ArrayBufferWriter<byte> _block = new(256);
+
+    /// <summary>The peer's SETTINGS_HEADER_TABLE_SIZE, capped by ours (<see cref="H2Configuration.MaxEncoderTableSize"/>).</summary>
+    public void TableSizeChanged() => _encoder.HeaderTableSize = (int)Math.Min(remote.HeaderTableSize, (uint)config.MaxEncoderTableSize);
+
+    /// <summary>
+    /// Normalizes (when configured) and validates a header list we are about to send; throws
+    /// without encoding anything when it is refused.
+    /// </summary>
+    public IReadOnlyList<HeaderField> Prepare(IReadOnlyList<HeaderField> headers, MessageKind kind, out MessageInfo info)
+    {
+        // One pass finds the usual case: every field plain ASCII (valid, lowercase, trimmed), with
+        // no cookie to split. Such a list needs no normalizing and no further character checks.
+        bool plain = true;
+        for (int i = 0; i < headers.Count; i++)
+        {
+            HeaderField field = headers[i];
+            if (field.Name is null || field.Value is null)
+            {
+                throw new ArgumentException("Header names and values must not be null.", nameof(headers));
+            }
+
+            plain = plain
+                && HeaderValidator.IsPlainName(field.Name)
+                && HeaderValidator.IsPlainValue(field.Value)
+                && !(config.SplitOutboundCookies && field.Name == "cookie" && field.Value.Contains("; ", StringComparison.Ordinal));
+        }
+
+        if (!plain)
+        {
+            if (config.NormalizeOutboundHeaders)
+            {
+                headers = HeaderNormalizer.NormalizeOutbound(headers, config.SplitOutboundCookies);
+            }
+
+            for (int i = 0; i < headers.Count; i++)
+            {
+                HeaderField field = headers[i];
+                if (!Latin1.IsValid(field.Name) || !Latin1.IsValid(field.Value))
+                {
+                    throw new ArgumentException($"Header field '{field.Name}' holds a char above U+00FF; fields carry one octet per char.", nameof(headers));
+                }
+            }
+        }
+
+        long listSize = 0;
+        for (int i = 0; i < headers.Count; i++)
+        {
+            listSize += headers[i].Size;
+        }
+
+        string? error = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: remote.EnableConnectProtocol, out info, checkChars: !plain);
+        if (error is not null && config.ValidateOutboundHeaders)
+        {
+            throw new ProtocolException(ErrorCode.ProtocolError, error);
+        }
+
+        if (listSize > remote.MaxHeaderListSize)
+        {
+            throw new ProtocolException(
+                ErrorCode.ProtocolError,
+                $"The header list of {listSize} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of {remote.MaxHeaderListSize}.");
+        }
+
+        return headers;
+    }
+
+    /// <summary>Encodes a prepared list; the block stays valid until the next call.</summary>
+    public ReadOnlySpan<byte> Encode(IReadOnlyList<HeaderField> headers)
+    {
+        _block.ResetWrittenCount();
+        _encoder.EncodeValidated(headers, _block);
+        return _block.WrittenSpan;
+    }
+}
