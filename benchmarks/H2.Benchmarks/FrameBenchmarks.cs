@@ -84,7 +84,7 @@ public class FrameBenchmarks
 
         public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength) => Count++;
 
-        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority) => Count++;
+        public void OnHeadersFragment(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders, bool endStream, StreamPriority? priority) => Count++;
 
         public void OnPriority(int streamId, StreamPriority priority) => Count++;
 
@@ -92,7 +92,9 @@ public class FrameBenchmarks
 
         public void OnSettings(bool ack, SettingsPayload settings) => Count++;
 
-        public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) => Count++;
+        public void OnPushPromiseFragment(int streamId, int promisedStreamId, ReadOnlySpan<byte> fragment, bool endHeaders) => Count++;
+
+        public void OnContinuation(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders) => Count++;
 
         public void OnPing(bool ack, ReadOnlySpan<byte> opaqueData) => Count++;
 

@@ -10,7 +10,7 @@ namespace H2.Connection;
 /// thrown as <see cref="ProtocolException"/> out of <see cref="Receive"/>). Header blocks go on to
 /// the <see cref="HeaderBlockReceiver"/>, whole messages to the <see cref="MessageReceiver"/>.
 /// </summary>
-internal sealed class FrameDispatcher : IHeaderFragmentHandler
+internal sealed class FrameDispatcher : IFrameHandler
 {
     // Outside Receive nothing may be added; a shared empty list keeps no events alive.
     private static readonly List<Event> s_noEvents = [];
@@ -137,13 +137,6 @@ internal sealed class FrameDispatcher : IHeaderFragmentHandler
         Log?.Trace($"received CONTINUATION on stream {streamId} ({fragment.Length} octets)");
         HeaderBlocks.Fragment(fragment, endHeaders);
     }
-
-    // The reader hands header blocks to this handler fragment by fragment, never joined.
-    public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority) =>
-        OnHeadersFragment(streamId, headerBlock, endHeaders: true, endStream, priority);
-
-    public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) =>
-        OnPushPromiseFragment(streamId, promisedStreamId, headerBlock, endHeaders: true);
 
     public void OnPriority(int streamId, StreamPriority priority)
     {

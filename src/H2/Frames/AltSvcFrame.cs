@@ -50,23 +50,25 @@ public sealed class AltSvcFrame : Frame
         new AltSvcFrame(streamId, origin, fieldValue).WriteTo(destination);
 
     /// <summary>Reads the origin and field value; <see langword="false"/> when the payload is malformed.</summary>
-    internal static bool TryParse(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
     {
         origin = fieldValue = default;
         if (payload.Length < OriginLengthSize)
         {
-            return false;
+            return FrameError.Ignore;
         }
 
         int originLength = BinaryPrimitives.ReadUInt16BigEndian(payload);
         if (originLength > payload.Length - OriginLengthSize)
         {
-            return false;
+            return FrameError.Ignore;
         }
 
         origin = payload.Slice(OriginLengthSize, originLength);
         fieldValue = payload[(OriginLengthSize + originLength)..];
-        return true;
+
+        // RFC 7838 §4: an origin is given on stream 0 and only there; any other frame is ignored.
+        return (header.StreamId == 0) == !origin.IsEmpty ? FrameError.None : FrameError.Ignore;
     }
 
     private protected override void WritePayload(Span<byte> destination)

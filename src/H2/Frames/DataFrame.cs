@@ -59,15 +59,14 @@ public sealed class DataFrame : Frame
     }
 
     /// <summary>Validates a received DATA frame and returns its content.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> data)
     {
-        if (header.StreamId == 0)
-        {
-            // RFC 9113 §6.1.
-            throw new ProtocolException(ErrorCode.ProtocolError, "DATA frame on stream 0.");
-        }
+        data = default;
 
-        return Padding.Remove(header, payload, 0);
+        // RFC 9113 §6.1.
+        return header.StreamId == 0
+            ? FrameError.Connection(ErrorCode.ProtocolError, "DATA frame on stream 0.")
+            : Padding.Remove(header, payload, 0, out data);
     }
 
     private protected override void WritePayload(Span<byte> destination) => Data.Span.CopyTo(Padding.Write(destination, PadLength));

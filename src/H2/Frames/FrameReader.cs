@@ -14,9 +14,11 @@ namespace H2.Frames;
 /// frame size limit (SETTINGS_MAX_FRAME_SIZE) as soon as a header arrives, every per-type rule of
 /// RFC 9113 §6, and the header block rules of §4.3: a HEADERS or PUSH_PROMISE frame without
 /// END_HEADERS must be followed by CONTINUATION frames on the same stream and nothing else.
-/// CONTINUATION frames are joined onto the frame they continue, within the bounds
-/// <see cref="MaxContinuationFrames"/> and <see cref="MaxHeaderBlockSize"/>; a handler that is an
-/// <see cref="IHeaderFragmentHandler"/> gets the fragments one by one instead, unbuffered.
+/// Header blocks are handed on fragment by fragment as their frames arrive, never joined (so a
+/// block is never buffered, and HPACK can decode each fragment at once), within the bounds
+/// <see cref="MaxContinuationFrames"/> and <see cref="MaxHeaderBlockSize"/>, each checked before
+/// the fragment that crosses it is handed on. <see cref="FrameCollector"/> joins them for those
+/// who want whole frames.
 /// </para>
 /// <para>
 /// Connection errors are thrown as <see cref="ProtocolException"/> (or a subtype). After any
@@ -53,15 +55,10 @@ public sealed class FrameReader
     private byte[]? _partial;
     private int _partialLength;
 
-    // A header block awaiting CONTINUATION frames: the opening frame's fields and the fragments so far.
+    // A header block awaiting CONTINUATION frames: its stream, and what it has used of the bounds.
     private bool _inHeaderBlock;
-    private FrameType _blockType;
     private int _blockStreamId;
-    private bool _blockEndStream;
-    private StreamPriority? _blockPriority;
-    private int _blockPromisedStreamId;
     private int _continuationCount;
-    private byte[]? _block;
     private int _blockLength;
 
     private ExceptionDispatchInfo? _failure;
@@ -128,13 +125,13 @@ public sealed class FrameReader
     }
 
     /// <summary>Whether a header block has begun and awaits CONTINUATION frames.</summary>
-    public bool IsInHeaderBlock => _inHeaderBlock;
+    internal bool IsInHeaderBlock => _inHeaderBlock;
 
     /// <summary>How many octets of an incomplete frame (or preface) are held, waiting for the rest.</summary>
-    public int BufferedLength => _partialLength;
+    internal int BufferedLength => _partialLength;
 
     /// <summary>Frames read whole and handed on (or refused) so far.</summary>
-    public long FramesRead { get; private set; }
+    internal long FramesRead { get; private set; }
 
     /// <summary>
     /// Consumes <paramref name="data"/>, calling <paramref name="handler"/> once for each frame
@@ -183,7 +180,7 @@ public sealed class FrameReader
         catch (Exception e)
         {
             _failure = ExceptionDispatchInfo.Capture(e);
-            ReturnBuffers();
+            ReturnPartial();
             throw;
         }
     }
@@ -309,102 +306,83 @@ public sealed class FrameReader
         FramesRead++;
         _frameSeen = true;
         int streamId = header.StreamId;
+        bool endStream = header.HasFlag(FrameFlags.EndStream);
+        bool endHeaders = header.HasFlag(FrameFlags.EndHeaders);
         switch (header.Type)
         {
             case FrameType.Data:
-                handler.OnData(streamId, DataFrame.Parse(header, payload), header.HasFlag(FrameFlags.EndStream), payload.Length);
+                if (Accept(DataFrame.Parse(header, payload, out ReadOnlySpan<byte> data), header, payload, handler))
+                {
+                    handler.OnData(streamId, data, endStream, payload.Length);
+                }
+
                 break;
 
             case FrameType.Headers:
-            {
-                ReadOnlySpan<byte> fragment = HeadersFrame.Parse(header, payload, out StreamPriority? priority);
-                if (handler is IHeaderFragmentHandler fragments)
+                if (Accept(HeadersFrame.Parse(header, payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority), header, payload, handler))
                 {
-                    BeginFragmentedBlock(header, fragment);
-                    fragments.OnHeadersFragment(streamId, fragment, header.HasFlag(FrameFlags.EndHeaders), header.HasFlag(FrameFlags.EndStream), priority);
-                }
-                else if (header.HasFlag(FrameFlags.EndHeaders))
-                {
-                    CheckBlockSize(fragment.Length);
-                    handler.OnHeaders(streamId, fragment, header.HasFlag(FrameFlags.EndStream), priority);
-                }
-                else
-                {
-                    BeginHeaderBlock(header, fragment, priority, promisedStreamId: 0);
+                    BeginHeaderBlock(header, fragment);
+                    handler.OnHeadersFragment(streamId, fragment, endHeaders, endStream, priority);
                 }
 
                 break;
-            }
 
             case FrameType.Priority:
-            {
-                ProtocolException? error = PriorityFrame.Parse(header, payload, out StreamPriority priority);
-                if (error is null)
+                if (Accept(PriorityFrame.Parse(header, payload, out StreamPriority dependency), header, payload, handler))
                 {
-                    handler.OnPriority(streamId, priority);
-                }
-                else
-                {
-                    handler.OnStreamError(error);
+                    handler.OnPriority(streamId, dependency);
                 }
 
                 break;
-            }
 
             case FrameType.RstStream:
-                handler.OnRstStream(streamId, RstStreamFrame.Parse(header, payload));
+                if (Accept(RstStreamFrame.Parse(header, payload, out ErrorCode resetCode), header, payload, handler))
+                {
+                    handler.OnRstStream(streamId, resetCode);
+                }
+
                 break;
 
             case FrameType.Settings:
-                handler.OnSettings(header.HasFlag(FrameFlags.Ack), SettingsFrame.Parse(header, payload));
+                if (Accept(SettingsFrame.Parse(header, payload), header, payload, handler))
+                {
+                    handler.OnSettings(header.HasFlag(FrameFlags.Ack), new SettingsPayload(payload));
+                }
+
                 break;
 
             case FrameType.PushPromise:
-            {
-                ReadOnlySpan<byte> fragment = PushPromiseFrame.Parse(header, payload, out int promisedStreamId);
-                if (handler is IHeaderFragmentHandler fragments)
+                if (Accept(PushPromiseFrame.Parse(header, payload, out ReadOnlySpan<byte> promise, out int promisedStreamId), header, payload, handler))
                 {
-                    BeginFragmentedBlock(header, fragment);
-                    fragments.OnPushPromiseFragment(streamId, promisedStreamId, fragment, header.HasFlag(FrameFlags.EndHeaders));
-                }
-                else if (header.HasFlag(FrameFlags.EndHeaders))
-                {
-                    CheckBlockSize(fragment.Length);
-                    handler.OnPushPromise(streamId, promisedStreamId, fragment);
-                }
-                else
-                {
-                    BeginHeaderBlock(header, fragment, priority: null, promisedStreamId);
+                    BeginHeaderBlock(header, promise);
+                    handler.OnPushPromiseFragment(streamId, promisedStreamId, promise, endHeaders);
                 }
 
                 break;
-            }
 
             case FrameType.Ping:
-                handler.OnPing(header.HasFlag(FrameFlags.Ack), PingFrame.Parse(header, payload));
+                if (Accept(PingFrame.Parse(header, payload), header, payload, handler))
+                {
+                    handler.OnPing(header.HasFlag(FrameFlags.Ack), payload);
+                }
+
                 break;
 
             case FrameType.GoAway:
-            {
-                ReadOnlySpan<byte> debugData = GoAwayFrame.Parse(header, payload, out int lastStreamId, out ErrorCode errorCode);
-                handler.OnGoAway(lastStreamId, errorCode, debugData);
+                if (Accept(GoAwayFrame.Parse(header, payload, out int lastStreamId, out ErrorCode goAwayCode, out ReadOnlySpan<byte> debugData), header, payload, handler))
+                {
+                    handler.OnGoAway(lastStreamId, goAwayCode, debugData);
+                }
+
                 break;
-            }
 
             case FrameType.WindowUpdate:
-            {
-                ProtocolException? error = WindowUpdateFrame.Parse(header, payload, out int increment);
-                if (error is null)
+                if (Accept(WindowUpdateFrame.Parse(header, payload, out int increment), header, payload, handler))
                 {
                     handler.OnWindowUpdate(streamId, increment);
                 }
-                else
-                {
-                    handler.OnStreamError(error);
-                }
 
                 break;
-            }
 
             case FrameType.Continuation:
                 // CheckHeader has matched it to the open header block, whose stream is never 0.
@@ -412,38 +390,28 @@ public sealed class FrameReader
                 break;
 
             case FrameType.AltSvc:
-                // RFC 7838 §4: an origin is given on stream 0 and only there; other frames are ignored.
-                if (AltSvcFrame.TryParse(payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
-                    && (streamId == 0) == !origin.IsEmpty)
+                if (Accept(AltSvcFrame.Parse(header, payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue), header, payload, handler))
                 {
                     handler.OnAltSvc(streamId, origin, fieldValue);
-                }
-                else
-                {
-                    handler.OnUnknownFrame(header, payload);
                 }
 
                 break;
 
             case FrameType.Origin:
-                // RFC 8336 §2.1: ORIGIN on a stream other than 0 is ignored, not an error.
-                if (streamId == 0 && OriginFrame.TryParse(payload, out List<string> origins))
+                if (Accept(OriginFrame.Parse(header, payload, out List<string> origins), header, payload, handler))
                 {
                     handler.OnOrigin(origins);
-                }
-                else
-                {
-                    handler.OnUnknownFrame(header, payload);
                 }
 
                 break;
 
             case FrameType.PriorityUpdate:
-            {
-                ReadOnlySpan<byte> value = PriorityUpdateFrame.Parse(header, payload, out int prioritizedStreamId);
-                handler.OnPriorityUpdate(prioritizedStreamId, value);
+                if (Accept(PriorityUpdateFrame.Parse(header, payload, out int prioritizedStreamId, out ReadOnlySpan<byte> value), header, payload, handler))
+                {
+                    handler.OnPriorityUpdate(prioritizedStreamId, value);
+                }
+
                 break;
-            }
 
             default:
                 // RFC 9113 §5.5: frames of unknown types are ignored; the handler may still look.
@@ -452,22 +420,30 @@ public sealed class FrameReader
         }
     }
 
-    private void BeginHeaderBlock(in FrameHeader header, ReadOnlySpan<byte> fragment, StreamPriority? priority, int promisedStreamId)
+    /// <summary>
+    /// Acts on what a parser found: a well-formed frame is handed on; a connection error is
+    /// thrown; a stream error goes to the handler (RFC 9113 §5.4.2: the frame changes no
+    /// connection state); a frame the RFCs say to ignore is handed on as unknown.
+    /// </summary>
+    private static bool Accept(in FrameError error, in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
     {
-        CheckBlockSize(fragment.Length);
-        _inHeaderBlock = true;
-        _blockType = header.Type;
-        _blockStreamId = header.StreamId;
-        _blockEndStream = header.HasFlag(FrameFlags.EndStream);
-        _blockPriority = priority;
-        _blockPromisedStreamId = promisedStreamId;
-        _continuationCount = 0;
-        _blockLength = 0;
-        AppendToBlock(fragment);
+        switch (error.Reach)
+        {
+            case FrameError.Scope.None:
+                return true;
+            case FrameError.Scope.Stream:
+                handler.OnStreamError(error.ToException(header.StreamId));
+                return false;
+            case FrameError.Scope.Ignore:
+                handler.OnUnknownFrame(header, payload);
+                return false;
+            default:
+                throw error.ToException(header.StreamId);
+        }
     }
 
-    /// <summary>Starts a header block that is handed on fragment by fragment: only its size is kept.</summary>
-    private void BeginFragmentedBlock(in FrameHeader header, ReadOnlySpan<byte> fragment)
+    /// <summary>Starts a header block, handed on fragment by fragment: only its size is kept, against the bounds.</summary>
+    private void BeginHeaderBlock(in FrameHeader header, ReadOnlySpan<byte> fragment)
     {
         CheckBlockSize(fragment.Length);
         _blockLength = fragment.Length;
@@ -485,42 +461,9 @@ public sealed class FrameReader
         }
 
         CheckBlockSize(_blockLength + fragment.Length);
-        if (handler is IHeaderFragmentHandler fragments)
-        {
-            _blockLength += fragment.Length;
-            _inHeaderBlock = !header.HasFlag(FrameFlags.EndHeaders);
-            fragments.OnContinuation(_blockStreamId, fragment, header.HasFlag(FrameFlags.EndHeaders));
-            return;
-        }
-
-        AppendToBlock(fragment);
-        if (!header.HasFlag(FrameFlags.EndHeaders))
-        {
-            return;
-        }
-
-        _inHeaderBlock = false;
-        byte[]? block = _block;
-        _block = null;
-        try
-        {
-            ReadOnlySpan<byte> whole = block.AsSpan(0, _blockLength);
-            if (_blockType == FrameType.Headers)
-            {
-                handler.OnHeaders(_blockStreamId, whole, _blockEndStream, _blockPriority);
-            }
-            else
-            {
-                handler.OnPushPromise(_blockStreamId, _blockPromisedStreamId, whole);
-            }
-        }
-        finally
-        {
-            if (block is not null)
-            {
-                ArrayPool<byte>.Shared.Return(block);
-            }
-        }
+        _blockLength += fragment.Length;
+        _inHeaderBlock = !header.HasFlag(FrameFlags.EndHeaders);
+        handler.OnContinuation(_blockStreamId, fragment, header.HasFlag(FrameFlags.EndHeaders));
     }
 
     private void CheckBlockSize(int size)
@@ -529,13 +472,6 @@ public sealed class FrameReader
         {
             throw new DenialOfServiceException($"Header block exceeds {_maxHeaderBlockSize} octets.");
         }
-    }
-
-    private void AppendToBlock(ReadOnlySpan<byte> fragment)
-    {
-        EnsureCapacity(ref _block, _blockLength, _blockLength + fragment.Length);
-        fragment.CopyTo(_block.AsSpan(_blockLength));
-        _blockLength += fragment.Length;
     }
 
     private void Append(ReadOnlySpan<byte> data, int frameLength)
@@ -571,20 +507,5 @@ public sealed class FrameReader
         }
 
         _partialLength = 0;
-    }
-
-    private void ReturnBuffers()
-    {
-        if (_partial is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_partial);
-            _partial = null;
-        }
-
-        if (_block is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_block);
-            _block = null;
-        }
     }
 }

@@ -54,22 +54,26 @@ public sealed class GoAwayFrame : Frame
     }
 
     /// <summary>Validates a received GOAWAY frame and reads its fields.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out ErrorCode errorCode)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out ErrorCode errorCode, out ReadOnlySpan<byte> debugData)
     {
+        lastStreamId = 0;
+        errorCode = default;
+        debugData = default;
         if (header.StreamId != 0)
         {
             // RFC 9113 §6.8.
-            throw new ProtocolException(ErrorCode.ProtocolError, $"GOAWAY frame on stream {header.StreamId}; it belongs on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, $"GOAWAY frame on stream {header.StreamId}; it belongs on stream 0.");
         }
 
         if (payload.Length < FixedLength)
         {
-            throw new FrameDataMissingException($"GOAWAY frame of {payload.Length} octets; it needs at least 8.");
+            return FrameError.Size($"GOAWAY frame of {payload.Length} octets; it needs at least 8.");
         }
 
         lastStreamId = FrameHeader.ReadStreamId(payload);
         errorCode = (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
-        return payload[FixedLength..];
+        debugData = payload[FixedLength..];
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination) => WritePayload(destination, LastStreamId, ErrorCode, DebugData.Span);

@@ -91,24 +91,27 @@ public sealed class HeadersFrame : Frame
     }
 
     /// <summary>Validates a received HEADERS frame and returns its header block fragment.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out StreamPriority? priority)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority)
     {
+        fragment = default;
+        priority = null;
         if (header.StreamId == 0)
         {
             // RFC 9113 §6.2.
-            throw new ProtocolException(ErrorCode.ProtocolError, "HEADERS frame on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, "HEADERS frame on stream 0.");
         }
 
         bool hasPriority = header.HasFlag(FrameFlags.Priority);
-        ReadOnlySpan<byte> content = Padding.Remove(header, payload, hasPriority ? StreamPriority.Length : 0);
-        if (!hasPriority)
+        FrameError error = Padding.Remove(header, payload, hasPriority ? StreamPriority.Length : 0, out ReadOnlySpan<byte> content);
+        if (!error.IsNone || !hasPriority)
         {
-            priority = null;
-            return content;
+            fragment = content;
+            return error;
         }
 
         priority = StreamPriority.Read(content);
-        return content[StreamPriority.Length..];
+        fragment = content[StreamPriority.Length..];
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination) =>

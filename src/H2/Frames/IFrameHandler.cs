@@ -20,12 +20,30 @@ public interface IFrameHandler
     /// <param name="flowControlledLength">The whole payload length, padding included, which flow control counts (RFC 9113 §6.9.1).</param>
     void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength);
 
-    /// <summary>A HEADERS frame with its complete header block (CONTINUATION frames already joined).</summary>
+    /// <summary>
+    /// A HEADERS frame: the first fragment of its header block. Unless <paramref name="endHeaders"/>
+    /// is set, CONTINUATION frames bring the rest (<see cref="OnContinuation"/>), and nothing else
+    /// may come between (RFC 9113 §4.3).
+    /// </summary>
     /// <param name="streamId">The stream.</param>
-    /// <param name="headerBlock">The whole HPACK header block.</param>
+    /// <param name="fragment">The frame's part of the HPACK header block.</param>
+    /// <param name="endHeaders">Whether this frame ends the header block (END_HEADERS).</param>
     /// <param name="endStream">Whether END_STREAM is set.</param>
     /// <param name="priority">The RFC 7540 priority fields, if the PRIORITY flag was set.</param>
-    void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority);
+    void OnHeadersFragment(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders, bool endStream, StreamPriority? priority);
+
+    /// <summary>A PUSH_PROMISE frame: the first fragment of the promised request's header block, continued as for HEADERS.</summary>
+    /// <param name="streamId">The stream the promise is about.</param>
+    /// <param name="promisedStreamId">The stream reserved for the pushed response.</param>
+    /// <param name="fragment">The frame's part of the HPACK header block.</param>
+    /// <param name="endHeaders">Whether this frame ends the header block.</param>
+    void OnPushPromiseFragment(int streamId, int promisedStreamId, ReadOnlySpan<byte> fragment, bool endHeaders);
+
+    /// <summary>A CONTINUATION frame: the next fragment of the header block under way.</summary>
+    /// <param name="streamId">The stream of the header block.</param>
+    /// <param name="fragment">The fragment.</param>
+    /// <param name="endHeaders">Whether this frame ends the header block.</param>
+    void OnContinuation(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders);
 
     /// <summary>A PRIORITY frame.</summary>
     /// <param name="streamId">The stream.</param>
@@ -41,12 +59,6 @@ public interface IFrameHandler
     /// <param name="ack">Whether ACK is set (the payload is then empty).</param>
     /// <param name="settings">The settings in the order sent; values are not range-checked here.</param>
     void OnSettings(bool ack, SettingsPayload settings);
-
-    /// <summary>A PUSH_PROMISE frame with its complete header block.</summary>
-    /// <param name="streamId">The associated stream.</param>
-    /// <param name="promisedStreamId">The promised stream: even and non-zero.</param>
-    /// <param name="headerBlock">The whole HPACK header block of the promised request.</param>
-    void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock);
 
     /// <summary>A PING frame.</summary>
     /// <param name="ack">Whether ACK is set.</param>

@@ -56,27 +56,34 @@ public sealed class OriginFrame : Frame
     public static void Write(IBufferWriter<byte> destination, IReadOnlyList<string> origins) => new OriginFrame(origins).WriteTo(destination);
 
     /// <summary>Reads the origin entries; <see langword="false"/> when an entry overruns the payload.</summary>
-    internal static bool TryParse(ReadOnlySpan<byte> payload, out List<string> origins)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out List<string> origins)
     {
         origins = [];
+
+        // RFC 8336 §2.1: ORIGIN on a stream other than 0 is ignored, not an error.
+        if (header.StreamId != 0)
+        {
+            return FrameError.Ignore;
+        }
+
         while (!payload.IsEmpty)
         {
             if (payload.Length < OriginLengthSize)
             {
-                return false;
+                return FrameError.Ignore;
             }
 
             int length = BinaryPrimitives.ReadUInt16BigEndian(payload);
             if (length > payload.Length - OriginLengthSize)
             {
-                return false;
+                return FrameError.Ignore;
             }
 
             origins.Add(Latin1.GetString(payload.Slice(OriginLengthSize, length)));
             payload = payload[(OriginLengthSize + length)..];
         }
 
-        return true;
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination)

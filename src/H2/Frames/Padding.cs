@@ -8,23 +8,24 @@ internal static class Padding
     /// of the fixed fields that follow the pad length (priority, promised stream) and stay at the
     /// start of the result.
     /// </summary>
-    /// <exception cref="FrameDataMissingException">The payload cannot hold the fields the flags announce.</exception>
-    /// <exception cref="ProtocolException">The padding is as long as the rest of the payload or longer.</exception>
-    public static ReadOnlySpan<byte> Remove(in FrameHeader header, ReadOnlySpan<byte> payload, int fieldsLength)
+    /// <returns>A FRAME_SIZE_ERROR when the payload cannot hold the fields the flags announce; a PROTOCOL_ERROR when the padding is as long as the rest or longer.</returns>
+    public static FrameError Remove(in FrameHeader header, ReadOnlySpan<byte> payload, int fieldsLength, out ReadOnlySpan<byte> content)
     {
+        content = default;
         if (!header.HasFlag(FrameFlags.Padded))
         {
             if (payload.Length < fieldsLength)
             {
-                throw new FrameDataMissingException($"{header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
+                return FrameError.Size($"{header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
             }
 
-            return payload;
+            content = payload;
+            return FrameError.None;
         }
 
         if (payload.Length < 1 + fieldsLength)
         {
-            throw new FrameDataMissingException($"Padded {header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
+            return FrameError.Size($"Padded {header.Type.RfcName()} frame of {payload.Length} octets is too short for its fields.");
         }
 
         // RFC 9113 §6.1: padding that fills the payload or more is a connection PROTOCOL_ERROR.
@@ -32,12 +33,13 @@ internal static class Padding
         int contentLength = payload.Length - 1 - padLength;
         if (contentLength < fieldsLength)
         {
-            throw new ProtocolException(
+            return FrameError.Connection(
                 ErrorCode.ProtocolError,
                 $"{header.Type.RfcName()} frame pad length {padLength} leaves no room in a payload of {payload.Length} octets.");
         }
 
-        return payload.Slice(1, contentLength);
+        content = payload.Slice(1, contentLength);
+        return FrameError.None;
     }
 
     /// <summary>The octets padding adds to a payload: the pad length octet and the padding itself.</summary>

@@ -46,21 +46,10 @@ public sealed class PingFrame : Frame
     }
 
     /// <summary>Validates a received PING frame and returns its opaque data.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload)
-    {
-        if (header.StreamId != 0)
-        {
-            // RFC 9113 §6.7.
-            throw new ProtocolException(ErrorCode.ProtocolError, $"PING frame on stream {header.StreamId}; it belongs on stream 0.");
-        }
-
-        if (payload.Length != OpaqueDataLength)
-        {
-            throw new FrameDataMissingException($"PING frame of {payload.Length} octets; it must be 8.");
-        }
-
-        return payload;
-    }
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
+        header.StreamId != 0 ? FrameError.Connection(ErrorCode.ProtocolError, $"PING frame on stream {header.StreamId}; it belongs on stream 0.") // RFC 9113 §6.7
+        : payload.Length != OpaqueDataLength ? FrameError.Size($"PING frame of {payload.Length} octets; it must be 8.")
+        : FrameError.None;
 
     private protected override void WritePayload(Span<byte> destination) => OpaqueData.Span.CopyTo(destination);
 

@@ -41,22 +41,22 @@ public sealed class PriorityFrame : Frame
     /// Validates a received PRIORITY frame and reads its fields. A wrong length is a stream error,
     /// returned rather than thrown since a PRIORITY frame changes no connection state (RFC 9113 §6.3).
     /// </summary>
-    internal static ProtocolException? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out StreamPriority priority)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out StreamPriority priority)
     {
+        priority = default;
         if (header.StreamId == 0)
         {
             // RFC 9113 §6.3.
-            throw new ProtocolException(ErrorCode.ProtocolError, "PRIORITY frame on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, "PRIORITY frame on stream 0.");
         }
 
         if (payload.Length != StreamPriority.Length)
         {
-            priority = default;
-            return new FrameDataMissingException($"PRIORITY frame of {payload.Length} octets; it must be 5.", header.StreamId);
+            return FrameError.Size($"PRIORITY frame of {payload.Length} octets; it must be 5.", streamOnly: true);
         }
 
         priority = StreamPriority.Read(payload);
-        return null;
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination) => Priority.Write(destination);

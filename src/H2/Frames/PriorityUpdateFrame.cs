@@ -50,26 +50,24 @@ public sealed class PriorityUpdateFrame : Frame
     }
 
     /// <summary>Validates a received PRIORITY_UPDATE frame and returns its field value.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int prioritizedStreamId)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int prioritizedStreamId, out ReadOnlySpan<byte> fieldValue)
     {
+        prioritizedStreamId = 0;
+        fieldValue = default;
         if (header.StreamId != 0)
         {
             // RFC 9218 §7.1.
-            throw new ProtocolException(ErrorCode.ProtocolError, $"PRIORITY_UPDATE frame on stream {header.StreamId}; it belongs on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, $"PRIORITY_UPDATE frame on stream {header.StreamId}; it belongs on stream 0.");
         }
 
         if (payload.Length < FixedLength)
         {
-            throw new FrameDataMissingException($"PRIORITY_UPDATE frame of {payload.Length} octets; it needs at least 4.");
+            return FrameError.Size($"PRIORITY_UPDATE frame of {payload.Length} octets; it needs at least 4.");
         }
 
         prioritizedStreamId = FrameHeader.ReadStreamId(payload);
-        if (prioritizedStreamId == 0)
-        {
-            throw new ProtocolException(ErrorCode.ProtocolError, "PRIORITY_UPDATE frame prioritizes stream 0.");
-        }
-
-        return payload[FixedLength..];
+        fieldValue = payload[FixedLength..];
+        return prioritizedStreamId == 0 ? FrameError.Connection(ErrorCode.ProtocolError, "PRIORITY_UPDATE frame prioritizes stream 0.") : FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination)

@@ -75,24 +75,32 @@ public sealed class PushPromiseFrame : Frame
     }
 
     /// <summary>Validates a received PUSH_PROMISE frame and returns its header block fragment.</summary>
-    internal static ReadOnlySpan<byte> Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int promisedStreamId)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out int promisedStreamId)
     {
+        fragment = default;
+        promisedStreamId = 0;
         if (header.StreamId == 0)
         {
             // RFC 9113 §6.6.
-            throw new ProtocolException(ErrorCode.ProtocolError, "PUSH_PROMISE frame on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, "PUSH_PROMISE frame on stream 0.");
         }
 
-        ReadOnlySpan<byte> content = Padding.Remove(header, payload, PromisedStreamIdLength);
+        FrameError error = Padding.Remove(header, payload, PromisedStreamIdLength, out ReadOnlySpan<byte> content);
+        if (!error.IsNone)
+        {
+            return error;
+        }
+
         promisedStreamId = FrameHeader.ReadStreamId(content);
 
         // Only servers push, and server-initiated streams are even and non-zero (RFC 9113 §5.1.1).
         if (promisedStreamId == 0 || (promisedStreamId & 1) != 0)
         {
-            throw new ProtocolException(ErrorCode.ProtocolError, $"PUSH_PROMISE promises invalid stream {promisedStreamId}.");
+            return FrameError.Connection(ErrorCode.ProtocolError, $"PUSH_PROMISE promises invalid stream {promisedStreamId}.");
         }
 
-        return content[PromisedStreamIdLength..];
+        fragment = content[PromisedStreamIdLength..];
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination) =>

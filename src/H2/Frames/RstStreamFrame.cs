@@ -41,20 +41,22 @@ public sealed class RstStreamFrame : Frame
     }
 
     /// <summary>Validates a received RST_STREAM frame and reads its error code.</summary>
-    internal static ErrorCode Parse(in FrameHeader header, ReadOnlySpan<byte> payload)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ErrorCode errorCode)
     {
+        errorCode = default;
         if (header.StreamId == 0)
         {
             // RFC 9113 §6.4.
-            throw new ProtocolException(ErrorCode.ProtocolError, "RST_STREAM frame on stream 0.");
+            return FrameError.Connection(ErrorCode.ProtocolError, "RST_STREAM frame on stream 0.");
         }
 
         if (payload.Length != Length)
         {
-            throw new FrameDataMissingException($"RST_STREAM frame of {payload.Length} octets; it must be 4.");
+            return FrameError.Size($"RST_STREAM frame of {payload.Length} octets; it must be 4.");
         }
 
-        return (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload);
+        errorCode = (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload);
+        return FrameError.None;
     }
 
     private protected override void WritePayload(Span<byte> destination) => BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)ErrorCode);

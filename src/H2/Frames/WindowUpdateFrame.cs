@@ -50,25 +50,18 @@ public sealed class WindowUpdateFrame : Frame
     /// PROTOCOL_ERROR (RFC 9113 §6.9): thrown as a connection error on stream 0, returned as a
     /// stream error otherwise so the caller can weigh it against the stream's state.
     /// </summary>
-    internal static ProtocolException? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
+    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
     {
+        increment = 0;
         if (payload.Length != Length)
         {
-            throw new FrameDataMissingException($"WINDOW_UPDATE frame of {payload.Length} octets; it must be 4.");
+            return FrameError.Size($"WINDOW_UPDATE frame of {payload.Length} octets; it must be 4.");
         }
 
         increment = FrameHeader.ReadStreamId(payload);
-        if (increment != 0)
-        {
-            return null;
-        }
-
-        if (header.StreamId == 0)
-        {
-            throw new ProtocolException(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0 on the connection.");
-        }
-
-        return new ProtocolException(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.", header.StreamId);
+        return increment != 0 ? FrameError.None
+            : header.StreamId == 0 ? FrameError.Connection(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0 on the connection.")
+            : FrameError.Stream(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.");
     }
 
     private protected override void WritePayload(Span<byte> destination) => BinaryPrimitives.WriteInt32BigEndian(destination, Increment);

@@ -213,13 +213,15 @@ public class FrameObjectTests
 
         public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength) { }
 
-        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority) { }
+        public void OnHeadersFragment(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders, bool endStream, StreamPriority? priority) { }
 
         public void OnPriority(int streamId, StreamPriority priority) { }
 
         public void OnRstStream(int streamId, ErrorCode errorCode) { }
 
-        public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) { }
+        public void OnPushPromiseFragment(int streamId, int promisedStreamId, ReadOnlySpan<byte> fragment, bool endHeaders) { }
+
+        public void OnContinuation(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders) { }
 
         public void OnPing(bool ack, ReadOnlySpan<byte> opaqueData) { }
 

@@ -362,7 +362,7 @@ public class FrameReaderTests
     {
         public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength) => throw exception;
 
-        public void OnHeaders(int streamId, ReadOnlySpan<byte> headerBlock, bool endStream, StreamPriority? priority) => throw exception;
+        public void OnHeadersFragment(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders, bool endStream, StreamPriority? priority) => throw exception;
 
         public void OnPriority(int streamId, StreamPriority priority) => throw exception;
 
@@ -370,7 +370,9 @@ public class FrameReaderTests
 
         public void OnSettings(bool ack, SettingsPayload settings) => throw exception;
 
-        public void OnPushPromise(int streamId, int promisedStreamId, ReadOnlySpan<byte> headerBlock) => throw exception;
+        public void OnPushPromiseFragment(int streamId, int promisedStreamId, ReadOnlySpan<byte> fragment, bool endHeaders) => throw exception;
+
+        public void OnContinuation(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders) => throw exception;
 
         public void OnPing(bool ack, ReadOnlySpan<byte> opaqueData) => throw exception;
 
