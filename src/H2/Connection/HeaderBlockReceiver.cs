@@ -1,11 +1,13 @@
 using H2.Frames;
+using H2.Headers;
 using H2.Hpack;
 
 namespace H2.Connection;
 
 /// <summary>
-/// The peer's header blocks as their frames arrive: each fragment decoded at once, so a block is
-/// never buffered whole nor parsed twice, with HPACK's failures mapped to RFC 9113 §4.3's answers
+/// The peer's header blocks as their frames arrive: each fragment decoded at once into a
+/// <see cref="HeaderListSink"/> that checks and keeps each field as it comes, so a block is never
+/// buffered whole nor walked twice, with HPACK's failures mapped to RFC 9113 §4.3's answers
 /// (COMPRESSION_ERROR; ENHANCE_YOUR_CALM for a list far over the limit). A whole block goes on to
 /// the <see cref="MessageReceiver"/>; a request over our header list limit is answered 431 here.
 /// </summary>
@@ -16,6 +18,7 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
     // The block being received: its opening frame, and the fields decoded so far (in a list reused
     // from block to block; each message gets an array of the exact size).
     private List<HeaderField>? _fields;
+    private HeaderListSink _sink;
     private int _streamId;
     private int _promisedStreamId;
     private bool _endStream;
@@ -30,8 +33,13 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
             throw new UnsupportedFrameException("A client sent PUSH_PROMISE.");
         }
 
+        // The kind is known before the first field: nothing else can happen to the stream while its
+        // block is coming (RFC 9113 §6.10). A HEADERS that opens a stream carries a request.
+        MessageKind kind = promisedStreamId != 0 ? MessageKind.PushedRequest
+            : context.Streams.TryGet(streamId, out H2Stream? stream) ? stream.InboundKind
+            : MessageKind.Request;
         _fields ??= new List<HeaderField>(16);
-        _fields.Clear();
+        _sink.Begin(_fields, kind, joinCookies: context.Config.NormalizeInboundHeaders);
         _streamId = streamId;
         _promisedStreamId = promisedStreamId;
         _endStream = endStream;
@@ -53,7 +61,7 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
         string? listError = null;
         try
         {
-            context.Decoder.DecodeFragment(fragment, endHeaders, _fields!);
+            context.Decoder.DecodeFragment(fragment, endHeaders, ref _sink);
         }
         catch (HpackDecodingException error) when (error.IsCompressionContextIntact)
         {
@@ -75,7 +83,8 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
             return;
         }
 
-        HeaderField[] fields = [.. _fields!];
+        bool extendedConnectAllowed = context.Settings.Local.Eventual(SettingCode.EnableConnectProtocol) == 1;
+        var block = new ReceivedBlock(_sink.Finish(extendedConnectAllowed, out HeaderViolation violation, out MessageInfo info), violation, info, listError);
         _fields!.Clear();
         if (_fields.Capacity > 256)
         {
@@ -85,11 +94,11 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
 
         if (_promisedStreamId == 0)
         {
-            messages.OnHeaders(_streamId, fields, listError, _endStream, _priority);
+            messages.OnHeaders(_streamId, block, _endStream, _priority);
         }
         else
         {
-            messages.OnPushPromise(_streamId, _promisedStreamId, fields, listError);
+            messages.OnPushPromise(_streamId, _promisedStreamId, block);
         }
     }
 

@@ -63,10 +63,10 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
             listSize += headers[i].Size;
         }
 
-        string? error = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: remote.EnableConnectProtocol, out info, checkChars: !plain);
-        if (error is not null && config.ValidateOutboundHeaders)
+        HeaderViolation violation = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: remote.EnableConnectProtocol, out info, checkChars: !plain);
+        if (!violation.IsNone && config.ValidateOutboundHeaders)
         {
-            throw new ProtocolException(ErrorCode.ProtocolError, error);
+            throw new ProtocolException(ErrorCode.ProtocolError, violation.Message!);
         }
 
         if (listSize > remote.MaxHeaderListSize)

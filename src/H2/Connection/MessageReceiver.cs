@@ -16,7 +16,7 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
 
     private List<Event> Events => dispatcher.Events;
 
-    public void OnHeaders(int streamId, HeaderField[] fields, string? listError, bool endStream, StreamPriority? priority)
+    public void OnHeaders(int streamId, in ReceivedBlock block, bool endStream, StreamPriority? priority)
     {
         if (!Streams.TryGet(streamId, out H2Stream? stream))
         {
@@ -70,30 +70,30 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
             return;
         }
 
-        if (listError is not null)
+        if (block.ListError is not null)
         {
             if (stream.State == StreamState.Idle)
             {
-                dispatcher.HeaderBlocks.RefuseOversizedRequest(stream, endStream, listError);
+                dispatcher.HeaderBlocks.RefuseOversizedRequest(stream, endStream, block.ListError);
             }
             else
             {
-                dispatcher.Errors.StreamError(streamId, ErrorCode.ProtocolError, listError);
+                dispatcher.Errors.StreamError(streamId, ErrorCode.ProtocolError, block.ListError);
             }
 
             return;
         }
 
         MessageKind kind = stream.InboundKind;
-        string? error = HeaderValidator.Validate(fields, kind, extendedConnectAllowed: context.Settings.Local.Eventual(SettingCode.EnableConnectProtocol) == 1, out MessageInfo info);
-        if (error is not null && context.Config.ValidateInboundHeaders)
+        MessageInfo info = block.Info;
+        if (!block.Violation.IsNone && context.Config.ValidateInboundHeaders)
         {
-            dispatcher.Errors.StreamError(streamId, ErrorCode.ProtocolError, error);
+            dispatcher.Errors.StreamError(streamId, ErrorCode.ProtocolError, block.Violation.Message!);
             return;
         }
 
         bool furtherInformational = kind == MessageKind.Response && info.IsInformational && stream.InboundPhase == HeaderPhase.Informational;
-        IReadOnlyList<HeaderField> headers = context.Config.NormalizeInboundHeaders ? HeaderNormalizer.JoinCookies(fields) : fields;
+        HeaderField[] headers = block.Fields;
         if (!dispatcher.Errors.Apply(stream, stream.ReceiveHeaders(kind, info, endStream, next)))
         {
             return;
@@ -125,7 +125,7 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
         }
     }
 
-    public void OnPushPromise(int streamId, int promisedStreamId, HeaderField[] fields, string? listError)
+    public void OnPushPromise(int streamId, int promisedStreamId, in ReceivedBlock block)
     {
         if (!context.Settings.Local.EnablePush)
         {
@@ -175,8 +175,8 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
             return;
         }
 
-        string? error = HeaderValidator.Validate(fields, MessageKind.PushedRequest, extendedConnectAllowed: false, out MessageInfo info);
-        error = listError ?? (context.Config.ValidateInboundHeaders ? error : null);
+        MessageInfo info = block.Info;
+        string? error = block.ListError ?? (context.Config.ValidateInboundHeaders ? block.Violation.Message : null);
         if (error is not null)
         {
             dispatcher.Errors.StreamError(promisedStreamId, ErrorCode.ProtocolError, error);
@@ -188,6 +188,6 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
         promised.IsHeadRequest = info.Method == "HEAD";
         promised.Origin = parent.Origin;
         Streams.Add(promised, StreamState.ReservedRemote);
-        Events.Add(new PushedStreamReceived(promisedStreamId, streamId, context.Config.NormalizeInboundHeaders ? HeaderNormalizer.JoinCookies(fields) : fields));
+        Events.Add(new PushedStreamReceived(promisedStreamId, streamId, block.Fields));
     }
 }

@@ -2,58 +2,12 @@ using H2.Hpack;
 
 namespace H2.Headers;
 
-/// <summary>The tidying h2 calls normalization: cookie crumbs joined or split, names lowercased, values trimmed.</summary>
+/// <summary>
+/// The tidying h2 calls normalization, for the lists we send: names lowercased, values trimmed,
+/// cookie crumbs split. (Inbound, <see cref="HeaderListSink"/> joins crumbs as it receives them.)
+/// </summary>
 internal static class HeaderNormalizer
 {
-    /// <summary>
-    /// Joins several <c>cookie</c> fields into one, crumbs separated by "; ", where the first was
-    /// (RFC 9113 §8.2.3). Returns the list unchanged when there is at most one.
-    /// </summary>
-    public static IReadOnlyList<HeaderField> JoinCookies(IReadOnlyList<HeaderField> fields)
-    {
-        int first = -1;
-        int count = 0;
-        for (int i = 0; i < fields.Count; i++)
-        {
-            if (fields[i].Name == "cookie")
-            {
-                first = first < 0 ? i : first;
-                count++;
-            }
-        }
-
-        if (count < 2)
-        {
-            return fields;
-        }
-
-        var crumbs = new List<string>(count);
-        bool sensitive = false;
-        var joined = new List<HeaderField>(fields.Count - count + 1);
-        foreach (HeaderField field in fields)
-        {
-            if (field.Name == "cookie")
-            {
-                crumbs.Add(field.Value);
-                sensitive |= field.Sensitive;
-            }
-        }
-
-        for (int i = 0; i < fields.Count; i++)
-        {
-            if (i == first)
-            {
-                joined.Add(new HeaderField("cookie", string.Join("; ", crumbs), sensitive));
-            }
-            else if (fields[i].Name != "cookie")
-            {
-                joined.Add(fields[i]);
-            }
-        }
-
-        return joined;
-    }
-
     /// <summary>
     /// Lowercases names, trims spaces and tabs around values and, if asked, splits <c>cookie</c>
     /// fields into one field per crumb. Returns the list unchanged when nothing needs doing.

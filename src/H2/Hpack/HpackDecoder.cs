@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace H2.Hpack;
 
 /// <summary>
@@ -24,13 +22,6 @@ public sealed class HpackDecoder
     // The ceiling for MaxStringLength: Huffman output of this much stays far below array limits.
     private const int MaxStringLengthLimit = 256 * 1024 * 1024;
 
-    // Huffman output up to this size is decoded on the stack; longer strings use a pooled array
-    // for the one call.
-    private const int StackScratchSize = 256;
-
-    // The least carry-over buffer rented, so a representation growing over a few fragments is not copied each time.
-    private const int PendingMinimum = 4096;
-
     private readonly HpackDynamicTable _table;
     private int _maxAllowedTableSize;
     private int _maxHeaderListSize = DefaultMaxHeaderListSize;
@@ -45,9 +36,9 @@ public sealed class HpackDecoder
     // A block fed fragment by fragment: how far it has got, and a representation cut by the end
     // of the last fragment, kept until the next one completes it.
     private bool _inBlock;
-    private BlockProgress _block;
-    private byte[]? _pending;
-    private int _pendingLength;
+    private HpackBlockProgress _block;
+    private int _listStart;
+    private HpackCarryOver _pending;
 
     /// <summary>Creates a decoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
     public HpackDecoder()
@@ -212,23 +203,47 @@ public sealed class HpackDecoder
         ArgumentNullException.ThrowIfNull(destination);
         if (!_inBlock)
         {
+            _listStart = destination.Count;
+        }
+
+        var sink = new ListSink(destination);
+        try
+        {
+            DecodeFragment(fragment, endOfBlock, ref sink);
+        }
+        catch (HpackDecodingException)
+        {
+            destination.RemoveRange(_listStart, destination.Count - _listStart);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Decodes the next fragment of a block as <see cref="DecodeFragment(ReadOnlySpan{byte}, bool, List{HeaderField})"/>
+    /// does, handing each field to <paramref name="sink"/> as it is decoded; fields beyond
+    /// <see cref="MaxHeaderListSize"/> are not handed on. On failure the block is over and the sink
+    /// should be discarded.
+    /// </summary>
+    internal void DecodeFragment<TSink>(ReadOnlySpan<byte> fragment, bool endOfBlock, ref TSink sink)
+        where TSink : struct, IHeaderSink
+    {
+        if (!_inBlock)
+        {
             _inBlock = true;
-            _block = new BlockProgress { Start = destination.Count };
+            _block = default;
         }
 
         try
         {
-            if (_pendingLength == 0)
+            if (_pending.IsEmpty)
             {
-                int used = DecodeRepresentations(fragment, endOfBlock, destination);
-                KeepPending(fragment[used..]);
+                int used = DecodeRepresentations(fragment, endOfBlock, ref sink);
+                _pending.Append(fragment[used..]);
             }
             else
             {
-                KeepPending(fragment);
-                int used = DecodeRepresentations(_pending.AsSpan(0, _pendingLength), endOfBlock, destination);
-                _pending.AsSpan(used, _pendingLength - used).CopyTo(_pending);
-                _pendingLength -= used;
+                _pending.Append(fragment);
+                _pending.Consume(DecodeRepresentations(_pending.Octets, endOfBlock, ref sink));
             }
 
             if (endOfBlock)
@@ -238,7 +253,6 @@ public sealed class HpackDecoder
         }
         catch (HpackDecodingException)
         {
-            destination.RemoveRange(_block.Start, destination.Count - _block.Start);
             EndBlock();
             throw;
         }
@@ -247,7 +261,7 @@ public sealed class HpackDecoder
     /// <summary>Checks what only the whole block can tell, and ends it.</summary>
     private void FinishBlock()
     {
-        if (_pendingLength > 0)
+        if (!_pending.IsEmpty)
         {
             throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside a field representation.");
         }
@@ -274,38 +288,7 @@ public sealed class HpackDecoder
     private void EndBlock()
     {
         _inBlock = false;
-        _pendingLength = 0;
-        if (_pending is not null)
-        {
-            // The carry-over buffer serves one block; an idle connection keeps none.
-            ArrayPool<byte>.Shared.Return(_pending);
-            _pending = null;
-        }
-    }
-
-    /// <summary>Appends octets to the carried-over representation.</summary>
-    private void KeepPending(ReadOnlySpan<byte> octets)
-    {
-        if (octets.IsEmpty)
-        {
-            return;
-        }
-
-        int needed = _pendingLength + octets.Length;
-        if (_pending is null || _pending.Length < needed)
-        {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, PendingMinimum));
-            _pending?.AsSpan(0, _pendingLength).CopyTo(bigger);
-            if (_pending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pending);
-            }
-
-            _pending = bigger;
-        }
-
-        octets.CopyTo(_pending.AsSpan(_pendingLength));
-        _pendingLength = needed;
+        _pending.Clear();
     }
 
     /// <summary>
@@ -313,20 +296,21 @@ public sealed class HpackDecoder
     /// is the end of the block, stops before one that is cut short.
     /// </summary>
     /// <returns>How many octets were decoded.</returns>
-    private int DecodeRepresentations(ReadOnlySpan<byte> input, bool endOfBlock, List<HeaderField> destination)
+    private int DecodeRepresentations<TSink>(ReadOnlySpan<byte> input, bool endOfBlock, ref TSink sink)
+        where TSink : struct, IHeaderSink
     {
         int position = 0;
-        BlockProgress block = _block;
+        HpackBlockProgress block = _block;
         try
         {
             while (position < input.Length)
             {
-                if (!endOfBlock && !IsComplete(input[position..]))
+                if (!endOfBlock && !HpackStringReader.IsComplete(input[position..]))
                 {
                     break;
                 }
 
-                DecodeRepresentation(input, ref position, ref block, destination);
+                DecodeRepresentation(input, ref position, ref block, ref sink);
             }
         }
         finally
@@ -337,7 +321,8 @@ public sealed class HpackDecoder
         return position;
     }
 
-    private void DecodeRepresentation(ReadOnlySpan<byte> input, ref int position, ref BlockProgress block, List<HeaderField> destination)
+    private void DecodeRepresentation<TSink>(ReadOnlySpan<byte> input, ref int position, ref HpackBlockProgress block, ref TSink sink)
+        where TSink : struct, IHeaderSink
     {
         byte first = input[position];
         if (_sizeUpdateRequired && !block.HasRepresentation && (first & 0xE0) != 0x20)
@@ -415,7 +400,7 @@ public sealed class HpackDecoder
         block.ListSize += field.Size;
         if (block.ListSize <= _maxHeaderListSize)
         {
-            destination.Add(field);
+            sink.OnField(field);
         }
         else if (block.ListSize > HardLimit)
         {
@@ -424,7 +409,7 @@ public sealed class HpackDecoder
     }
 
     /// <summary>Counts a field whose over-long string was skipped, at least as large as its encoded octets.</summary>
-    private void CountSkipped(ref BlockProgress block, string? name, string? value, int skipped)
+    private void CountSkipped(ref HpackBlockProgress block, string? name, string? value, int skipped)
     {
         block.HasField = true;
         block.SkippedString = true;
@@ -439,39 +424,6 @@ public sealed class HpackDecoder
         new(
             HpackErrorKind.HeaderListFarTooLarge,
             $"Header list of at least {listSize} octets is far beyond the limit of {_maxHeaderListSize}; the block is not decoded further.");
-
-    /// <summary>
-    /// Whether the representation at the start of <paramref name="input"/> lies there whole, judged
-    /// from its integers and string lengths alone, without decoding it.
-    /// </summary>
-    private static bool IsComplete(ReadOnlySpan<byte> input)
-    {
-        byte first = input[0];
-        int position = 0;
-        int prefixBits = (first & 0x80) != 0 ? 7 : (first & 0x40) != 0 ? 6 : (first & 0x20) != 0 ? 5 : 4;
-        if (!HpackInteger.TryRead(input, ref position, prefixBits, out int index))
-        {
-            return false;
-        }
-
-        if (prefixBits is 7 or 5)
-        {
-            return true;
-        }
-
-        return (index != 0 || SkipString(input, ref position)) && SkipString(input, ref position);
-    }
-
-    private static bool SkipString(ReadOnlySpan<byte> input, ref int position)
-    {
-        if (!HpackInteger.TryRead(input, ref position, 7, out int length) || length > input.Length - position)
-        {
-            return false;
-        }
-
-        position += length;
-        return true;
-    }
 
     private HeaderField GetIndexed(int index)
     {
@@ -504,86 +456,17 @@ public sealed class HpackDecoder
     {
         int nameIndex = HpackInteger.Read(block, ref position, prefixBits);
         int skipped = 0;
-        string? name = nameIndex == 0 ? ReadString(block, ref position, isName: true, indexing, ref skipped) : GetIndexed(nameIndex).Name;
-        string? value = ReadString(block, ref position, isName: false, indexing, ref skipped);
+        // An over-long string can be skipped, keeping the context intact, only if it could not have
+        // entered the dynamic table: an entry larger than the table just empties it.
+        bool maySkip = !indexing || _maxStringLength >= _table.MaxSize;
+        string? name = nameIndex == 0 ? HpackStringReader.Read(block, ref position, isName: true, _maxStringLength, maySkip, ref skipped) : GetIndexed(nameIndex).Name;
+        string? value = HpackStringReader.Read(block, ref position, isName: false, _maxStringLength, maySkip, ref skipped);
         return (name, value, skipped);
     }
 
-    private string? ReadString(ReadOnlySpan<byte> block, ref int position, bool isName, bool indexing, ref int skipped)
+    /// <summary>The sink of the public overloads: the fields appended to a list.</summary>
+    private readonly struct ListSink(List<HeaderField> destination) : IHeaderSink
     {
-        if (position >= block.Length)
-        {
-            throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends before a string literal.");
-        }
-
-        bool huffman = (block[position] & 0x80) != 0;
-        int length = HpackInteger.Read(block, ref position, 7);
-        if (length > block.Length - position)
-        {
-            throw new HpackDecodingException(HpackErrorKind.Truncated, "Header block ends inside a string literal.");
-        }
-
-        ReadOnlySpan<byte> encoded = block.Slice(position, length);
-        position += length;
-        if (length > _maxStringLength)
-        {
-            // Such a string can be skipped, keeping the context intact, only if it could not have
-            // entered the dynamic table: an entry larger than the table just empties it.
-            if (indexing && _maxStringLength < _table.MaxSize)
-            {
-                throw new HpackDecodingException(
-                    HpackErrorKind.StringTooLong,
-                    $"String literal of {length} octets exceeds the limit of {_maxStringLength}.");
-            }
-
-            skipped += length;
-            return null;
-        }
-
-        if (!huffman)
-        {
-            return ToString(encoded, isName);
-        }
-
-        // Short strings decode on the stack, longer ones into a pooled buffer: a connection keeps
-        // no decoding buffer of its own between blocks.
-        int maxDecoded = Huffman.GetMaxDecodedLength(length);
-        if (maxDecoded <= StackScratchSize)
-        {
-            Span<byte> decoded = stackalloc byte[StackScratchSize];
-            return ToString(decoded[..Huffman.Decode(encoded, decoded)], isName);
-        }
-
-        byte[] rented = ArrayPool<byte>.Shared.Rent(maxDecoded);
-        try
-        {
-            return ToString(rented.AsSpan(0, Huffman.Decode(encoded, rented)), isName);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
-
-    private static string ToString(ReadOnlySpan<byte> octets, bool isName) =>
-        (isName ? HpackStaticTable.FindInternedName(octets) : null) ?? Latin1.GetString(octets);
-
-    /// <summary>What a block has decoded so far, across its fragments.</summary>
-    private struct BlockProgress
-    {
-        /// <summary>Where the block's fields begin in the destination list.</summary>
-        public int Start;
-
-        /// <summary>The header list size so far, as SETTINGS_MAX_HEADER_LIST_SIZE counts it.</summary>
-        public long ListSize;
-
-        /// <summary>Whether any representation (field or size update) has been read.</summary>
-        public bool HasRepresentation;
-
-        /// <summary>Whether a field representation has been read (size updates must come before).</summary>
-        public bool HasField;
-
-        /// <summary>Whether a string was skipped as longer than the limit.</summary>
-        public bool SkippedString;
+        public void OnField(in HeaderField field) => destination.Add(field);
     }
 }
