@@ -51,9 +51,8 @@ public sealed class FrameReader
     private readonly bool _expectSettingsFirst;
     private bool _frameSeen;
 
-    // A frame received in part: its first _partialLength octets, header first.
-    private byte[]? _partial;
-    private int _partialLength;
+    // A frame received in part, header first.
+    private PooledBuffer _partial;
 
     // A header block awaiting CONTINUATION frames: its stream, and what it has used of the bounds.
     private bool _inHeaderBlock;
@@ -128,7 +127,7 @@ public sealed class FrameReader
     internal bool IsInHeaderBlock => _inHeaderBlock;
 
     /// <summary>How many octets of an incomplete frame (or preface) are held, waiting for the rest.</summary>
-    internal int BufferedLength => _partialLength;
+    internal int BufferedLength => _partial.Length;
 
     /// <summary>Frames read whole and handed on (or refused) so far.</summary>
     internal long FramesRead { get; private set; }
@@ -151,7 +150,7 @@ public sealed class FrameReader
                 data = MatchPreface(data);
             }
 
-            if (_partialLength > 0)
+            if (!_partial.IsEmpty)
             {
                 data = CompletePartialFrame(data, handler);
             }
@@ -174,13 +173,13 @@ public sealed class FrameReader
             {
                 // Reserve room for the whole frame at once when part of its payload is already
                 // here; a header alone may well be followed by its whole payload, read in place.
-                Append(data, data.Length > FrameHeader.Size ? FrameHeader.Size + FrameHeader.Read(data).Length : FrameHeader.Size);
+                _partial.Append(data, reserve: data.Length > FrameHeader.Size ? FrameHeader.Size + FrameHeader.Read(data).Length : FrameHeader.Size);
             }
         }
         catch (Exception e)
         {
             _failure = ExceptionDispatchInfo.Capture(e);
-            ReturnPartial();
+            _partial.Clear();
             throw;
         }
     }
@@ -223,40 +222,38 @@ public sealed class FrameReader
     /// <summary>Adds input to the partial frame and delivers it once whole; returns the input left over.</summary>
     private ReadOnlySpan<byte> CompletePartialFrame(ReadOnlySpan<byte> data, IFrameHandler handler)
     {
-        if (_partialLength < FrameHeader.Size)
+        if (_partial.Length < FrameHeader.Size)
         {
-            int headerPart = Math.Min(FrameHeader.Size - _partialLength, data.Length);
-            Append(data[..headerPart], FrameHeader.Size);
+            int headerPart = Math.Min(FrameHeader.Size - _partial.Length, data.Length);
+            _partial.Append(data[..headerPart], reserve: FrameHeader.Size);
             data = data[headerPart..];
-            if (_partialLength < FrameHeader.Size)
+            if (_partial.Length < FrameHeader.Size)
             {
                 return data;
             }
         }
 
-        FrameHeader header = FrameHeader.Read(_partial);
+        FrameHeader header = FrameHeader.Read(_partial.Span);
         CheckHeader(header);
-        if (_partialLength == FrameHeader.Size && data.Length >= header.Length)
+        if (_partial.Length == FrameHeader.Size && data.Length >= header.Length)
         {
             // Only the header was held back (a sender that writes headers and payloads apart):
             // the payload is delivered where it lies, not copied.
-            ReturnPartial();
+            _partial.Clear();
             Dispatch(header, data[..header.Length], handler);
             return data[header.Length..];
         }
 
         int total = FrameHeader.Size + header.Length;
-        int payloadPart = Math.Min(total - _partialLength, data.Length);
-        Append(data[..payloadPart], total);
+        int payloadPart = Math.Min(total - _partial.Length, data.Length);
+        _partial.Append(data[..payloadPart], reserve: total);
         data = data[payloadPart..];
-        if (_partialLength < total)
+        if (_partial.Length < total)
         {
             return data;
         }
 
-        byte[] frame = _partial!;
-        _partial = null;
-        _partialLength = 0;
+        byte[] frame = _partial.Detach();
         try
         {
             Dispatch(header, frame.AsSpan(FrameHeader.Size, header.Length), handler);
@@ -472,40 +469,5 @@ public sealed class FrameReader
         {
             throw new DenialOfServiceException($"Header block exceeds {_maxHeaderBlockSize} octets.");
         }
-    }
-
-    private void Append(ReadOnlySpan<byte> data, int frameLength)
-    {
-        EnsureCapacity(ref _partial, _partialLength, Math.Max(frameLength, _partialLength + data.Length));
-        data.CopyTo(_partial.AsSpan(_partialLength));
-        _partialLength += data.Length;
-    }
-
-    private static void EnsureCapacity(ref byte[]? buffer, int used, int needed)
-    {
-        if (buffer is not null && buffer.Length >= needed)
-        {
-            return;
-        }
-
-        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 256));
-        if (buffer is not null)
-        {
-            buffer.AsSpan(0, used).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        buffer = bigger;
-    }
-
-    private void ReturnPartial()
-    {
-        if (_partial is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_partial);
-            _partial = null;
-        }
-
-        _partialLength = 0;
     }
 }

@@ -22,6 +22,9 @@ public sealed class HpackDecoder
     // The ceiling for MaxStringLength: Huffman output of this much stays far below array limits.
     private const int MaxStringLengthLimit = 256 * 1024 * 1024;
 
+    // The least carry-over buffer rented, so a representation growing over a few fragments is not copied each time.
+    private const int PendingReserve = 4096;
+
     private readonly HpackDynamicTable _table;
     private int _maxAllowedTableSize;
     private int _maxHeaderListSize = DefaultMaxHeaderListSize;
@@ -38,7 +41,7 @@ public sealed class HpackDecoder
     private bool _inBlock;
     private HpackBlockProgress _block;
     private int _listStart;
-    private HpackCarryOver _pending;
+    private PooledBuffer _pending;
 
     /// <summary>Creates a decoder whose dynamic table starts at the RFC's initial size of 4,096 octets.</summary>
     public HpackDecoder()
@@ -238,12 +241,12 @@ public sealed class HpackDecoder
             if (_pending.IsEmpty)
             {
                 int used = DecodeRepresentations(fragment, endOfBlock, ref sink);
-                _pending.Append(fragment[used..]);
+                _pending.Append(fragment[used..], PendingReserve);
             }
             else
             {
-                _pending.Append(fragment);
-                _pending.Consume(DecodeRepresentations(_pending.Octets, endOfBlock, ref sink));
+                _pending.Append(fragment, PendingReserve);
+                _pending.Consume(DecodeRepresentations(_pending.Span, endOfBlock, ref sink));
             }
 
             if (endOfBlock)
