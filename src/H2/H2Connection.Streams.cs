@@ -1,6 +1,4 @@
-using System.Buffers;
 using H2.Connection;
-using H2.Events;
 using H2.Frames;
 using H2.Headers;
 using H2.Hpack;

@@ -38,6 +38,17 @@ internal readonly record struct FrameError(FrameError.Scope Reach, ErrorCode Cod
     public static FrameError Size(string reason, bool streamOnly = false) =>
         new(streamOnly ? Scope.Stream : Scope.Connection, ErrorCode.FrameSizeError, reason, DataMissing: true);
 
+    /// <summary>
+    /// A frame that concerns the whole connection (SETTINGS, PING, GOAWAY, PRIORITY_UPDATE) sent
+    /// on a stream, or none when it is on stream 0 (RFC 9113 §6.5, §6.7, §6.8; RFC 9218 §7.1).
+    /// </summary>
+    public static FrameError UnlessStreamZero(in FrameHeader header) =>
+        header.StreamId == 0 ? None : Connection(ErrorCode.ProtocolError, $"{header.Type.RfcName()} frame on stream {header.StreamId}; it belongs on stream 0.");
+
+    /// <summary>A payload shorter than the frame's fixed fields, or none when it is long enough.</summary>
+    public static FrameError UnlessAtLeast(in FrameHeader header, int length, int minimum) =>
+        length >= minimum ? None : Size($"{header.Type.RfcName()} frame of {length} octets; it needs at least {minimum}.");
+
     /// <summary>The error as the exception the connection throws or a handler is given.</summary>
     public ProtocolException ToException(int streamId)
     {

@@ -59,15 +59,13 @@ public sealed class GoAwayFrame : Frame
         lastStreamId = 0;
         errorCode = default;
         debugData = default;
-        if (header.StreamId != 0)
-        {
-            // RFC 9113 §6.8.
-            return FrameError.Connection(ErrorCode.ProtocolError, $"GOAWAY frame on stream {header.StreamId}; it belongs on stream 0.");
-        }
 
-        if (payload.Length < FixedLength)
+        // RFC 9113 §6.8: on stream 0, with its fixed fields.
+        FrameError error = FrameError.UnlessStreamZero(header);
+        error = error.IsNone ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
+        if (!error.IsNone)
         {
-            return FrameError.Size($"GOAWAY frame of {payload.Length} octets; it needs at least 8.");
+            return error;
         }
 
         lastStreamId = FrameHeader.ReadStreamId(payload);

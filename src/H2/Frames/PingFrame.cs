@@ -47,7 +47,7 @@ public sealed class PingFrame : Frame
 
     /// <summary>Validates a received PING frame and returns its opaque data.</summary>
     internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
-        header.StreamId != 0 ? FrameError.Connection(ErrorCode.ProtocolError, $"PING frame on stream {header.StreamId}; it belongs on stream 0.") // RFC 9113 §6.7
+        header.StreamId != 0 ? FrameError.UnlessStreamZero(header) // RFC 9113 §6.7
         : payload.Length != OpaqueDataLength ? FrameError.Size($"PING frame of {payload.Length} octets; it must be 8.")
         : FrameError.None;
 

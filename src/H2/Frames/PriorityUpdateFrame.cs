@@ -54,15 +54,13 @@ public sealed class PriorityUpdateFrame : Frame
     {
         prioritizedStreamId = 0;
         fieldValue = default;
-        if (header.StreamId != 0)
-        {
-            // RFC 9218 §7.1.
-            return FrameError.Connection(ErrorCode.ProtocolError, $"PRIORITY_UPDATE frame on stream {header.StreamId}; it belongs on stream 0.");
-        }
 
-        if (payload.Length < FixedLength)
+        // RFC 9218 §7.1: on stream 0, with its fixed fields.
+        FrameError error = FrameError.UnlessStreamZero(header);
+        error = error.IsNone ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
+        if (!error.IsNone)
         {
-            return FrameError.Size($"PRIORITY_UPDATE frame of {payload.Length} octets; it needs at least 4.");
+            return error;
         }
 
         prioritizedStreamId = FrameHeader.ReadStreamId(payload);

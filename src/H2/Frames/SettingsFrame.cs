@@ -67,7 +67,7 @@ public sealed class SettingsFrame : Frame
 
     /// <summary>Validates a received SETTINGS frame.</summary>
     internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
-        header.StreamId != 0 ? FrameError.Connection(ErrorCode.ProtocolError, $"SETTINGS frame on stream {header.StreamId}; it belongs on stream 0.") // RFC 9113 §6.5
+        header.StreamId != 0 ? FrameError.UnlessStreamZero(header) // RFC 9113 §6.5
         : header.HasFlag(FrameFlags.Ack) && payload.Length != 0 ? FrameError.Size($"SETTINGS acknowledgement with a payload of {payload.Length} octets; it must be empty.")
         : payload.Length % Setting.Size != 0 ? FrameError.Size($"SETTINGS frame of {payload.Length} octets is not a multiple of 6.")
         : FrameError.None;
