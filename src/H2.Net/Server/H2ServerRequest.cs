@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using H2.Hpack;
-using H2.Net.Session;
 
 namespace H2.Net.Server;
 

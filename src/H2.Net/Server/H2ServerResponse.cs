@@ -1,6 +1,5 @@
 using System.Globalization;
 using H2.Hpack;
-using H2.Net.Session;
 
 namespace H2.Net.Server;
 

@@ -20,9 +20,7 @@ internal class SessionStream
     public H2BodyStream Body { get; }
 
     /// <summary>How fast our body goes out while the application waits on the peer (window or transport).</summary>
-#pragma warning disable SA1401 // A mutable struct used in place.
     public DataRateMeter Sending;
-#pragma warning restore SA1401
 
     /// <summary>Set when the peer grants window to this stream or the connection.</summary>
     public AsyncSignal Window { get; } = new();

@@ -46,13 +46,11 @@ internal sealed class H2Stream
 
     public StreamState State { get; private set; }
 
-#pragma warning disable SA1401 // Mutable structs, used in place.
     /// <summary>How much we may send on the stream.</summary>
     public OutboundWindow Outbound;
 
     /// <summary>How much the peer may send on the stream.</summary>
     public InboundWindow Inbound;
-#pragma warning restore SA1401
 
     /// <summary>Whether the application has heard of the stream (it opened it, or an event named it).</summary>
     public bool Announced { get; set; }
