@@ -166,4 +166,22 @@ public class Http11UpgradeTests
         Assert.StartsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n", answer, StringComparison.Ordinal);
         Assert.Contains("HTTP/2 only", answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Upgrade_WithAnAbsoluteTarget_TakesItsPath_AndDropsTheFieldsConnectionLists()
+    {
+        var seen = new TaskCompletionSource<H2ServerRequest>();
+        var server = new H2Server(c => { seen.TrySetResult(c.Request); return Task.CompletedTask; });
+        IPEndPoint ep = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        await using (server)
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(ep);
+            await tcp.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                "GET http://example.com/abs?q HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade, HTTP2-Settings, X-Hop\r\nX-Hop: 1\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n"));
+            H2ServerRequest r = await seen.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal("/abs?q", r.Path);
+            Assert.Null(r.GetHeader("x-hop"));
+        }
+    }
 }

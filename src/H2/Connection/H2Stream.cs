@@ -104,12 +104,12 @@ internal sealed class H2Stream
     /// Whether the peer may send this in the stream's state (RFC 9113 §5.1): in half-closed
     /// (remote), a stream error STREAM_CLOSED; in idle or reserved, a connection PROTOCOL_ERROR.
     /// </summary>
-    public StreamVerdict CheckReceive(StreamInput input, string what, out StreamState next)
+    public StreamVerdict? CheckReceive(StreamInput input, string what, out StreamState next)
     {
         (next, StreamOutcome outcome) = StreamStateMachine.Transition(State, input);
         return outcome switch
         {
-            StreamOutcome.Allowed => StreamVerdict.Allowed,
+            StreamOutcome.Allowed => null,
             StreamOutcome.StreamClosedError => StreamVerdict.StreamError(ErrorCode.StreamClosed, $"{what} after the peer ended the stream"),
             _ => StreamVerdict.ConnectionError(ErrorCode.ProtocolError, $"{what} on stream {Id} in state {State}."),
         };
@@ -120,7 +120,7 @@ internal sealed class H2Stream
     /// allowed (<paramref name="next"/>): the message rules of RFC 9113 §8.1, then the phase, the
     /// declared content-length and, with END_STREAM, the end of the peer's side.
     /// </summary>
-    public StreamVerdict ReceiveHeaders(MessageKind kind, in MessageInfo info, bool endStream, StreamState next)
+    public StreamVerdict? ReceiveHeaders(MessageKind kind, in MessageInfo info, bool endStream, StreamState next)
     {
         // RFC 9113 §8.1: trailers end the stream, and a 1xx response never does.
         if (kind == MessageKind.Trailers && !endStream)
@@ -156,17 +156,17 @@ internal sealed class H2Stream
         }
 
         MoveTo(next);
-        return endStream ? ReceiveEnd() : StreamVerdict.Allowed;
+        return endStream ? ReceiveEnd() : null;
     }
 
     /// <summary>
     /// A DATA frame: the state must allow it, it must fit the stream's window, follow the final
     /// header block and stay within content-length (RFC 9113 §6.1, §8.1.1).
     /// </summary>
-    public StreamVerdict ReceiveData(int length, int flowControlledLength, bool endStream)
+    public StreamVerdict? ReceiveData(int length, int flowControlledLength, bool endStream)
     {
-        StreamVerdict verdict = CheckReceive(StreamInput.RecvData, "DATA", out StreamState next);
-        if (!verdict.IsAllowed)
+        StreamVerdict? verdict = CheckReceive(StreamInput.RecvData, "DATA", out StreamState next);
+        if (verdict is not null)
         {
             return verdict;
         }
@@ -188,19 +188,19 @@ internal sealed class H2Stream
         }
 
         MoveTo(next);
-        return endStream ? ReceiveEnd() : StreamVerdict.Allowed;
+        return endStream ? ReceiveEnd() : null;
     }
 
     /// <summary>The peer's END_STREAM: the body must match content-length (RFC 9113 §8.1.1), and the state must allow it.</summary>
-    public StreamVerdict ReceiveEnd()
+    public StreamVerdict? ReceiveEnd()
     {
         if (InboundExpectedLength >= 0 && InboundReceivedLength != InboundExpectedLength)
         {
             return StreamVerdict.StreamError(ErrorCode.ProtocolError, $"body of {InboundReceivedLength} octets, content-length {InboundExpectedLength}");
         }
 
-        StreamVerdict verdict = CheckReceive(StreamInput.RecvEndStream, "END_STREAM", out StreamState next);
-        if (verdict.IsAllowed)
+        StreamVerdict? verdict = CheckReceive(StreamInput.RecvEndStream, "END_STREAM", out StreamState next);
+        if (verdict is null)
         {
             MoveTo(next);
         }
@@ -209,10 +209,10 @@ internal sealed class H2Stream
     }
 
     /// <summary>The peer's WINDOW_UPDATE on the stream (RFC 9113 §6.9.1: past 2^31-1, a stream FLOW_CONTROL_ERROR).</summary>
-    public StreamVerdict ReceiveWindowUpdate(int increment)
+    public StreamVerdict? ReceiveWindowUpdate(int increment)
     {
-        StreamVerdict verdict = CheckReceive(StreamInput.RecvWindowUpdate, "WINDOW_UPDATE", out _);
-        if (verdict.IsAllowed && !Outbound.TryGrow(increment))
+        StreamVerdict? verdict = CheckReceive(StreamInput.RecvWindowUpdate, "WINDOW_UPDATE", out _);
+        if (verdict is null && !Outbound.TryGrow(increment))
         {
             return StreamVerdict.StreamError(ErrorCode.FlowControlError, "WINDOW_UPDATE grows the stream window past 2^31-1");
         }

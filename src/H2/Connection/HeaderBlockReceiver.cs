@@ -20,6 +20,7 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
     private List<HeaderField>? _fields;
     private HeaderListSink _sink;
     private int _streamId;
+    private H2Stream? _stream;
     private int _promisedStreamId;
     private bool _endStream;
     private StreamPriority? _priority;
@@ -35,9 +36,8 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
 
         // The kind is known before the first field: nothing else can happen to the stream while its
         // block is coming (RFC 9113 §6.10). A HEADERS that opens a stream carries a request.
-        MessageKind kind = promisedStreamId != 0 ? MessageKind.PushedRequest
-            : context.Streams.TryGet(streamId, out H2Stream? stream) ? stream.InboundKind
-            : MessageKind.Request;
+        _stream = context.Streams.TryGet(streamId, out H2Stream? stream) ? stream : null;
+        MessageKind kind = promisedStreamId != 0 ? MessageKind.PushedRequest : _stream?.InboundKind ?? MessageKind.Request;
         _fields ??= new List<HeaderField>(16);
         _sink.Begin(_fields, kind, joinCookies: context.Config.NormalizeInboundHeaders);
         _streamId = streamId;
@@ -94,7 +94,11 @@ internal sealed class HeaderBlockReceiver(ConnectionContext context, FrameDispat
 
         if (_promisedStreamId == 0)
         {
-            messages.OnHeaders(_streamId, block, _endStream, _priority);
+            // The application may have reset the stream while the block was coming; then its
+            // object may already serve another stream.
+            H2Stream? stream = _stream is { } known && known.Id == _streamId && known.State != StreamState.Closed ? known : null;
+            _stream = null;
+            messages.OnHeaders(_streamId, stream, block, _endStream, _priority);
         }
         else
         {

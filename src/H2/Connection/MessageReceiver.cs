@@ -16,9 +16,10 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
 
     private List<Event> Events => dispatcher.Events;
 
-    public void OnHeaders(int streamId, in ReceivedBlock block, bool endStream, StreamPriority? priority)
+    /// <summary>A whole HEADERS block on <paramref name="streamId"/>; <paramref name="stream"/> is the live stream it was on when the block began, if any.</summary>
+    public void OnHeaders(int streamId, H2Stream? stream, in ReceivedBlock block, bool endStream, StreamPriority? priority)
     {
-        if (!Streams.TryGet(streamId, out H2Stream? stream))
+        if (stream is null)
         {
             if (!Streams.IsIdle(streamId))
             {

@@ -19,18 +19,17 @@ internal sealed class PeerErrors(ConnectionContext context, FrameDispatcher disp
     /// Acts on a stream's verdict: allowed goes on; a stream error resets the stream; a connection
     /// error is thrown. Returns whether the frame is allowed.
     /// </summary>
-    public bool Apply(H2Stream stream, StreamVerdict verdict)
+    public bool Apply(H2Stream stream, StreamVerdict? verdict) => verdict is null || Refuse(stream, verdict);
+
+    private bool Refuse(H2Stream stream, StreamVerdict verdict)
     {
-        switch (verdict.Kind)
+        if (verdict.Kind == StreamVerdict.Scope.Stream)
         {
-            case StreamVerdict.Scope.Allowed:
-                return true;
-            case StreamVerdict.Scope.Stream:
-                StreamError(stream.Id, verdict.Code, verdict.Reason!);
-                return false;
-            default:
-                throw new ProtocolException(verdict.Code, verdict.Reason!);
+            StreamError(stream.Id, verdict.Code, verdict.Reason);
+            return false;
         }
+
+        throw new ProtocolException(verdict.Code, verdict.Reason);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -50,7 +51,7 @@ public sealed class AltSvcFrame : Frame
         new AltSvcFrame(streamId, origin, fieldValue).WriteTo(destination);
 
     /// <summary>Reads the origin and field value; <see langword="false"/> when the payload is malformed.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue)
     {
         origin = fieldValue = default;
         if (payload.Length < OriginLengthSize)
@@ -68,7 +69,17 @@ public sealed class AltSvcFrame : Frame
         fieldValue = payload[(OriginLengthSize + originLength)..];
 
         // RFC 7838 §4: an origin is given on stream 0 and only there; any other frame is ignored.
-        return (header.StreamId == 0) == !origin.IsEmpty ? FrameError.None : FrameError.Ignore;
+        return (header.StreamId == 0) == !origin.IsEmpty ? null : FrameError.Ignore;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue), header, payload, handler))
+        {
+            handler.OnAltSvc(header.StreamId, origin, fieldValue);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -59,7 +60,7 @@ public sealed class DataFrame : Frame
     }
 
     /// <summary>Validates a received DATA frame and returns its content.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> data)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> data)
     {
         data = default;
 
@@ -67,6 +68,16 @@ public sealed class DataFrame : Frame
         return header.StreamId == 0
             ? FrameError.Connection(ErrorCode.ProtocolError, "DATA frame on stream 0.")
             : Padding.Remove(header, payload, 0, out data);
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out ReadOnlySpan<byte> data), header, payload, handler))
+        {
+            handler.OnData(header.StreamId, data, header.HasFlag(FrameFlags.EndStream), payload.Length);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination) => Data.Span.CopyTo(Padding.Write(destination, PadLength));

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace H2.Frames;
@@ -302,83 +303,44 @@ public sealed class FrameReader
     {
         FramesRead++;
         _frameSeen = true;
-        int streamId = header.StreamId;
-        bool endStream = header.HasFlag(FrameFlags.EndStream);
-        bool endHeaders = header.HasFlag(FrameFlags.EndHeaders);
+
+        // Each type is parsed in a method of its own, so only its own locals are set up.
         switch (header.Type)
         {
             case FrameType.Data:
-                if (Accept(DataFrame.Parse(header, payload, out ReadOnlySpan<byte> data), header, payload, handler))
-                {
-                    handler.OnData(streamId, data, endStream, payload.Length);
-                }
-
+                DataFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.Headers:
-                if (Accept(HeadersFrame.Parse(header, payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority), header, payload, handler))
-                {
-                    BeginHeaderBlock(header, fragment);
-                    handler.OnHeadersFragment(streamId, fragment, endHeaders, endStream, priority);
-                }
-
+                DeliverHeaders(header, payload, handler);
                 break;
 
             case FrameType.Priority:
-                if (Accept(PriorityFrame.Parse(header, payload, out StreamPriority dependency), header, payload, handler))
-                {
-                    handler.OnPriority(streamId, dependency);
-                }
-
+                PriorityFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.RstStream:
-                if (Accept(RstStreamFrame.Parse(header, payload, out ErrorCode resetCode), header, payload, handler))
-                {
-                    handler.OnRstStream(streamId, resetCode);
-                }
-
+                RstStreamFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.Settings:
-                if (Accept(SettingsFrame.Parse(header, payload), header, payload, handler))
-                {
-                    handler.OnSettings(header.HasFlag(FrameFlags.Ack), new SettingsPayload(payload));
-                }
-
+                SettingsFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.PushPromise:
-                if (Accept(PushPromiseFrame.Parse(header, payload, out ReadOnlySpan<byte> promise, out int promisedStreamId), header, payload, handler))
-                {
-                    BeginHeaderBlock(header, promise);
-                    handler.OnPushPromiseFragment(streamId, promisedStreamId, promise, endHeaders);
-                }
-
+                DeliverPushPromise(header, payload, handler);
                 break;
 
             case FrameType.Ping:
-                if (Accept(PingFrame.Parse(header, payload), header, payload, handler))
-                {
-                    handler.OnPing(header.HasFlag(FrameFlags.Ack), payload);
-                }
-
+                PingFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.GoAway:
-                if (Accept(GoAwayFrame.Parse(header, payload, out int lastStreamId, out ErrorCode goAwayCode, out ReadOnlySpan<byte> debugData), header, payload, handler))
-                {
-                    handler.OnGoAway(lastStreamId, goAwayCode, debugData);
-                }
-
+                GoAwayFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.WindowUpdate:
-                if (Accept(WindowUpdateFrame.Parse(header, payload, out int increment), header, payload, handler))
-                {
-                    handler.OnWindowUpdate(streamId, increment);
-                }
-
+                WindowUpdateFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.Continuation:
@@ -387,27 +349,15 @@ public sealed class FrameReader
                 break;
 
             case FrameType.AltSvc:
-                if (Accept(AltSvcFrame.Parse(header, payload, out ReadOnlySpan<byte> origin, out ReadOnlySpan<byte> fieldValue), header, payload, handler))
-                {
-                    handler.OnAltSvc(streamId, origin, fieldValue);
-                }
-
+                AltSvcFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.Origin:
-                if (Accept(OriginFrame.Parse(header, payload, out List<string> origins), header, payload, handler))
-                {
-                    handler.OnOrigin(origins);
-                }
-
+                OriginFrame.Deliver(header, payload, handler);
                 break;
 
             case FrameType.PriorityUpdate:
-                if (Accept(PriorityUpdateFrame.Parse(header, payload, out int prioritizedStreamId, out ReadOnlySpan<byte> value), header, payload, handler))
-                {
-                    handler.OnPriorityUpdate(prioritizedStreamId, value);
-                }
-
+                PriorityUpdateFrame.Deliver(header, payload, handler);
                 break;
 
             default:
@@ -417,25 +367,23 @@ public sealed class FrameReader
         }
     }
 
-    /// <summary>
-    /// Acts on what a parser found: a well-formed frame is handed on; a connection error is
-    /// thrown; a stream error goes to the handler (RFC 9113 §5.4.2: the frame changes no
-    /// connection state); a frame the RFCs say to ignore is handed on as unknown.
-    /// </summary>
-    private static bool Accept(in FrameError error, in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DeliverHeaders(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
     {
-        switch (error.Reach)
+        if (FrameError.Accept(HeadersFrame.Parse(header, payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority), header, payload, handler))
         {
-            case FrameError.Scope.None:
-                return true;
-            case FrameError.Scope.Stream:
-                handler.OnStreamError(error.ToException(header.StreamId));
-                return false;
-            case FrameError.Scope.Ignore:
-                handler.OnUnknownFrame(header, payload);
-                return false;
-            default:
-                throw error.ToException(header.StreamId);
+            BeginHeaderBlock(header, fragment);
+            handler.OnHeadersFragment(header.StreamId, fragment, header.HasFlag(FrameFlags.EndHeaders), header.HasFlag(FrameFlags.EndStream), priority);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DeliverPushPromise(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(PushPromiseFrame.Parse(header, payload, out ReadOnlySpan<byte> promise, out int promisedStreamId), header, payload, handler))
+        {
+            BeginHeaderBlock(header, promise);
+            handler.OnPushPromiseFragment(header.StreamId, promisedStreamId, promise, header.HasFlag(FrameFlags.EndHeaders));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -54,16 +55,16 @@ public sealed class GoAwayFrame : Frame
     }
 
     /// <summary>Validates a received GOAWAY frame and reads its fields.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out ErrorCode errorCode, out ReadOnlySpan<byte> debugData)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out ErrorCode errorCode, out ReadOnlySpan<byte> debugData)
     {
         lastStreamId = 0;
         errorCode = default;
         debugData = default;
 
         // RFC 9113 §6.8: on stream 0, with its fixed fields.
-        FrameError error = FrameError.UnlessStreamZero(header);
-        error = error.IsNone ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
-        if (!error.IsNone)
+        FrameError? error = FrameError.UnlessStreamZero(header);
+        error = error is null ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
+        if (error is not null)
         {
             return error;
         }
@@ -71,7 +72,17 @@ public sealed class GoAwayFrame : Frame
         lastStreamId = FrameHeader.ReadStreamId(payload);
         errorCode = (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
         debugData = payload[FixedLength..];
-        return FrameError.None;
+        return null;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out int lastStreamId, out ErrorCode errorCode, out ReadOnlySpan<byte> debugData), header, payload, handler))
+        {
+            handler.OnGoAway(lastStreamId, errorCode, debugData);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination) => WritePayload(destination, LastStreamId, ErrorCode, DebugData.Span);

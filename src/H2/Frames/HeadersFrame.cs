@@ -91,7 +91,7 @@ public sealed class HeadersFrame : Frame
     }
 
     /// <summary>Validates a received HEADERS frame and returns its header block fragment.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out StreamPriority? priority)
     {
         fragment = default;
         priority = null;
@@ -102,8 +102,8 @@ public sealed class HeadersFrame : Frame
         }
 
         bool hasPriority = header.HasFlag(FrameFlags.Priority);
-        FrameError error = Padding.Remove(header, payload, hasPriority ? StreamPriority.Length : 0, out ReadOnlySpan<byte> content);
-        if (!error.IsNone || !hasPriority)
+        FrameError? error = Padding.Remove(header, payload, hasPriority ? StreamPriority.Length : 0, out ReadOnlySpan<byte> content);
+        if (error is not null || !hasPriority)
         {
             fragment = content;
             return error;
@@ -111,7 +111,7 @@ public sealed class HeadersFrame : Frame
 
         priority = StreamPriority.Read(content);
         fragment = content[StreamPriority.Length..];
-        return FrameError.None;
+        return null;
     }
 
     private protected override void WritePayload(Span<byte> destination) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -56,7 +57,7 @@ public sealed class OriginFrame : Frame
     public static void Write(IBufferWriter<byte> destination, IReadOnlyList<string> origins) => new OriginFrame(origins).WriteTo(destination);
 
     /// <summary>Reads the origin entries; <see langword="false"/> when an entry overruns the payload.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out List<string> origins)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out List<string> origins)
     {
         origins = [];
 
@@ -83,7 +84,17 @@ public sealed class OriginFrame : Frame
             payload = payload[(OriginLengthSize + length)..];
         }
 
-        return FrameError.None;
+        return null;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out List<string> origins), header, payload, handler))
+        {
+            handler.OnOrigin(origins);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination)

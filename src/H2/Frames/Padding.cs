@@ -9,7 +9,7 @@ internal static class Padding
     /// start of the result.
     /// </summary>
     /// <returns>A FRAME_SIZE_ERROR when the payload cannot hold the fields the flags announce; a PROTOCOL_ERROR when the padding is as long as the rest or longer.</returns>
-    public static FrameError Remove(in FrameHeader header, ReadOnlySpan<byte> payload, int fieldsLength, out ReadOnlySpan<byte> content)
+    public static FrameError? Remove(in FrameHeader header, ReadOnlySpan<byte> payload, int fieldsLength, out ReadOnlySpan<byte> content)
     {
         content = default;
         if (!header.HasFlag(FrameFlags.Padded))
@@ -20,7 +20,7 @@ internal static class Padding
             }
 
             content = payload;
-            return FrameError.None;
+            return null;
         }
 
         if (payload.Length < 1 + fieldsLength)
@@ -39,7 +39,7 @@ internal static class Padding
         }
 
         content = payload.Slice(1, contentLength);
-        return FrameError.None;
+        return null;
     }
 
     /// <summary>The octets padding adds to a payload: the pad length octet and the padding itself.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -46,10 +47,20 @@ public sealed class PingFrame : Frame
     }
 
     /// <summary>Validates a received PING frame and returns its opaque data.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
         header.StreamId != 0 ? FrameError.UnlessStreamZero(header) // RFC 9113 §6.7
         : payload.Length != OpaqueDataLength ? FrameError.Size($"PING frame of {payload.Length} octets; it must be 8.")
-        : FrameError.None;
+        : null;
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload), header, payload, handler))
+        {
+            handler.OnPing(header.HasFlag(FrameFlags.Ack), payload);
+        }
+    }
 
     private protected override void WritePayload(Span<byte> destination) => OpaqueData.Span.CopyTo(destination);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -41,7 +42,7 @@ public sealed class PriorityFrame : Frame
     /// Validates a received PRIORITY frame and reads its fields. A wrong length is a stream error,
     /// returned rather than thrown since a PRIORITY frame changes no connection state (RFC 9113 §6.3).
     /// </summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out StreamPriority priority)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out StreamPriority priority)
     {
         priority = default;
         if (header.StreamId == 0)
@@ -56,7 +57,17 @@ public sealed class PriorityFrame : Frame
         }
 
         priority = StreamPriority.Read(payload);
-        return FrameError.None;
+        return null;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out StreamPriority dependency), header, payload, handler))
+        {
+            handler.OnPriority(header.StreamId, dependency);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination) => Priority.Write(destination);

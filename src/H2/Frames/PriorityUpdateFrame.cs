@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -50,22 +51,32 @@ public sealed class PriorityUpdateFrame : Frame
     }
 
     /// <summary>Validates a received PRIORITY_UPDATE frame and returns its field value.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int prioritizedStreamId, out ReadOnlySpan<byte> fieldValue)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int prioritizedStreamId, out ReadOnlySpan<byte> fieldValue)
     {
         prioritizedStreamId = 0;
         fieldValue = default;
 
         // RFC 9218 §7.1: on stream 0, with its fixed fields.
-        FrameError error = FrameError.UnlessStreamZero(header);
-        error = error.IsNone ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
-        if (!error.IsNone)
+        FrameError? error = FrameError.UnlessStreamZero(header);
+        error = error is null ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
+        if (error is not null)
         {
             return error;
         }
 
         prioritizedStreamId = FrameHeader.ReadStreamId(payload);
         fieldValue = payload[FixedLength..];
-        return prioritizedStreamId == 0 ? FrameError.Connection(ErrorCode.ProtocolError, "PRIORITY_UPDATE frame prioritizes stream 0.") : FrameError.None;
+        return prioritizedStreamId == 0 ? FrameError.Connection(ErrorCode.ProtocolError, "PRIORITY_UPDATE frame prioritizes stream 0.") : null;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out int prioritizedStreamId, out ReadOnlySpan<byte> fieldValue), header, payload, handler))
+        {
+            handler.OnPriorityUpdate(prioritizedStreamId, fieldValue);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination)

@@ -75,7 +75,7 @@ public sealed class PushPromiseFrame : Frame
     }
 
     /// <summary>Validates a received PUSH_PROMISE frame and returns its header block fragment.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out int promisedStreamId)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> fragment, out int promisedStreamId)
     {
         fragment = default;
         promisedStreamId = 0;
@@ -85,8 +85,8 @@ public sealed class PushPromiseFrame : Frame
             return FrameError.Connection(ErrorCode.ProtocolError, "PUSH_PROMISE frame on stream 0.");
         }
 
-        FrameError error = Padding.Remove(header, payload, PromisedStreamIdLength, out ReadOnlySpan<byte> content);
-        if (!error.IsNone)
+        FrameError? error = Padding.Remove(header, payload, PromisedStreamIdLength, out ReadOnlySpan<byte> content);
+        if (error is not null)
         {
             return error;
         }
@@ -100,7 +100,7 @@ public sealed class PushPromiseFrame : Frame
         }
 
         fragment = content[PromisedStreamIdLength..];
-        return FrameError.None;
+        return null;
     }
 
     private protected override void WritePayload(Span<byte> destination) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -41,7 +42,7 @@ public sealed class RstStreamFrame : Frame
     }
 
     /// <summary>Validates a received RST_STREAM frame and reads its error code.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ErrorCode errorCode)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out ErrorCode errorCode)
     {
         errorCode = default;
         if (header.StreamId == 0)
@@ -56,7 +57,17 @@ public sealed class RstStreamFrame : Frame
         }
 
         errorCode = (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload);
-        return FrameError.None;
+        return null;
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out ErrorCode resetCode), header, payload, handler))
+        {
+            handler.OnRstStream(header.StreamId, resetCode);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination) => BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)ErrorCode);

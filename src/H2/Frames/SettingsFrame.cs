@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -66,11 +67,21 @@ public sealed class SettingsFrame : Frame
     }
 
     /// <summary>Validates a received SETTINGS frame.</summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
         header.StreamId != 0 ? FrameError.UnlessStreamZero(header) // RFC 9113 §6.5
         : header.HasFlag(FrameFlags.Ack) && payload.Length != 0 ? FrameError.Size($"SETTINGS acknowledgement with a payload of {payload.Length} octets; it must be empty.")
         : payload.Length % Setting.Size != 0 ? FrameError.Size($"SETTINGS frame of {payload.Length} octets is not a multiple of 6.")
-        : FrameError.None;
+        : null;
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload), header, payload, handler))
+        {
+            handler.OnSettings(header.HasFlag(FrameFlags.Ack), new SettingsPayload(payload));
+        }
+    }
 
     private protected override void WritePayload(Span<byte> destination)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace H2.Frames;
 
@@ -50,7 +51,7 @@ public sealed class WindowUpdateFrame : Frame
     /// PROTOCOL_ERROR (RFC 9113 §6.9): thrown as a connection error on stream 0, returned as a
     /// stream error otherwise so the caller can weigh it against the stream's state.
     /// </summary>
-    internal static FrameError Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
+    internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int increment)
     {
         increment = 0;
         if (payload.Length != Length)
@@ -59,9 +60,19 @@ public sealed class WindowUpdateFrame : Frame
         }
 
         increment = FrameHeader.ReadStreamId(payload);
-        return increment != 0 ? FrameError.None
+        return increment != 0 ? null
             : header.StreamId == 0 ? FrameError.Connection(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0 on the connection.")
             : FrameError.Stream(ErrorCode.ProtocolError, "WINDOW_UPDATE with an increment of 0.");
+    }
+
+    /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the reader's loop free of every type's locals
+    internal static void Deliver(in FrameHeader header, ReadOnlySpan<byte> payload, IFrameHandler handler)
+    {
+        if (FrameError.Accept(Parse(header, payload, out int increment), header, payload, handler))
+        {
+            handler.OnWindowUpdate(header.StreamId, increment);
+        }
     }
 
     private protected override void WritePayload(Span<byte> destination) => BinaryPrimitives.WriteInt32BigEndian(destination, Increment);

@@ -24,12 +24,14 @@ internal struct HeaderChecker(MessageKind kind)
     /// <param name="checkChars">Whether to check the characters of names and values; <see langword="false"/> when the caller found them all plain.</param>
     public void Check(in HeaderField field, bool checkChars = true)
     {
-        bool pseudo = field.Name.Length > 0 && field.Name[0] == ':';
-        HeaderViolation violation = pseudo ? CheckPseudoHeader(field, checkChars) : CheckRegularField(field, checkChars);
-        _regularSeen |= !pseudo;
-        if (_violation.IsNone)
+        if (field.Name.Length > 0 && field.Name[0] == ':')
         {
-            _violation = violation;
+            CheckPseudoHeader(field, checkChars);
+        }
+        else
+        {
+            CheckRegularField(field, checkChars);
+            _regularSeen = true;
         }
     }
 
@@ -66,117 +68,146 @@ internal struct HeaderChecker(MessageKind kind)
         return new HeaderViolation(problem, detail, kind);
     }
 
-    private HeaderViolation CheckPseudoHeader(in HeaderField field, bool checkChars)
+    private void CheckPseudoHeader(in HeaderField field, bool checkChars)
     {
         // RFC 9113 §8.3: pseudo-header fields come first, only the defined ones, each once, and
         // never in trailers.
         if (kind == MessageKind.Trailers)
         {
-            return Violation(HeaderProblem.PseudoHeaderInTrailers, field.Name);
+            Fail(HeaderProblem.PseudoHeaderInTrailers, field.Name);
+            return;
         }
 
         if (_regularSeen)
         {
-            return Violation(HeaderProblem.PseudoHeaderAfterRegularField, field.Name);
+            Fail(HeaderProblem.PseudoHeaderAfterRegularField, field.Name);
+            return;
         }
 
         if (checkChars && !HeaderValidator.IsValidValue(field.Value))
         {
-            return Violation(HeaderProblem.InvalidPseudoHeaderValue, field.Name);
+            Fail(HeaderProblem.InvalidPseudoHeaderValue, field.Name);
+            return;
         }
 
         bool request = kind is MessageKind.Request or MessageKind.PushedRequest;
-        return field.Name switch
+        switch (field.Name)
         {
-            ":method" when request => Assign(ref _info.Method, field),
-            ":scheme" when request => Assign(ref _info.Scheme, field),
-            ":authority" when request => Assign(ref _info.Authority, field),
-            ":path" when request => Assign(ref _info.Path, field),
-            ":protocol" when request => Assign(ref _info.Protocol, field),
-            ":status" when kind == MessageKind.Response => AssignStatus(field.Value),
-            _ => Violation(HeaderProblem.PseudoHeaderNotAllowed, field.Name),
-        };
+            case ":method" when request:
+                Assign(ref _info.Method, field);
+                break;
+            case ":scheme" when request:
+                Assign(ref _info.Scheme, field);
+                break;
+            case ":authority" when request:
+                Assign(ref _info.Authority, field);
+                break;
+            case ":path" when request:
+                Assign(ref _info.Path, field);
+                break;
+            case ":protocol" when request:
+                Assign(ref _info.Protocol, field);
+                break;
+            case ":status" when kind == MessageKind.Response:
+                AssignStatus(field.Value);
+                break;
+            default:
+                Fail(HeaderProblem.PseudoHeaderNotAllowed, field.Name);
+                break;
+        }
     }
 
-    private readonly HeaderViolation Assign(ref string? slot, in HeaderField field)
+    private void Assign(ref string? slot, in HeaderField field)
     {
         if (slot is not null)
         {
-            return Violation(HeaderProblem.DuplicatePseudoHeader, field.Name);
+            Fail(HeaderProblem.DuplicatePseudoHeader, field.Name);
+            return;
         }
 
         slot = field.Value;
-        return default;
     }
 
-    private HeaderViolation AssignStatus(string value)
+    private void AssignStatus(string value)
     {
         if (_info.Status != 0)
         {
-            return Violation(HeaderProblem.DuplicateStatus, null);
+            Fail(HeaderProblem.DuplicateStatus, null);
+            return;
         }
 
         // RFC 9110 §15: exactly three digits, 100 to 999.
         if (value.Length != 3 || !char.IsAsciiDigit(value[0]) || !char.IsAsciiDigit(value[1]) || !char.IsAsciiDigit(value[2]) || value[0] == '0')
         {
-            return Violation(HeaderProblem.InvalidStatus, value);
+            Fail(HeaderProblem.InvalidStatus, value);
+            return;
         }
 
         _info.Status = ((value[0] - '0') * 100) + ((value[1] - '0') * 10) + (value[2] - '0');
-        return default;
     }
 
-    private HeaderViolation CheckRegularField(in HeaderField field, bool checkChars)
+    private void CheckRegularField(in HeaderField field, bool checkChars)
     {
         string name = field.Name;
         if (checkChars && !HeaderValidator.IsValidName(name))
         {
-            return Violation(HeaderProblem.InvalidName, name);
+            Fail(HeaderProblem.InvalidName, name);
+            return;
         }
 
         if (checkChars && !HeaderValidator.IsValidValue(field.Value))
         {
-            return Violation(HeaderProblem.InvalidValue, name);
+            Fail(HeaderProblem.InvalidValue, name);
+            return;
         }
 
-        return name switch
+        switch (name)
         {
             // RFC 9113 §8.2.2: connection-specific fields are not used in HTTP/2.
-            "connection" or "proxy-connection" or "keep-alive" or "transfer-encoding" or "upgrade" => Violation(HeaderProblem.ConnectionSpecificField, name),
-            "te" when !field.Value.Equals("trailers", StringComparison.OrdinalIgnoreCase) => Violation(HeaderProblem.InvalidTe, null),
-            "content-length" when kind != MessageKind.Trailers => CheckContentLength(field.Value),
-            "host" when kind is MessageKind.Request or MessageKind.PushedRequest => AssignHost(field.Value),
-            _ => default,
-        };
+            case "connection" or "proxy-connection" or "keep-alive" or "transfer-encoding" or "upgrade":
+                Fail(HeaderProblem.ConnectionSpecificField, name);
+                break;
+            case "te" when !field.Value.Equals("trailers", StringComparison.OrdinalIgnoreCase):
+                Fail(HeaderProblem.InvalidTe, null);
+                break;
+            case "content-length" when kind != MessageKind.Trailers:
+                CheckContentLength(field.Value);
+                break;
+            case "host" when kind is MessageKind.Request or MessageKind.PushedRequest:
+                AssignHost(field.Value);
+                break;
+        }
     }
 
-    private HeaderViolation AssignHost(string value)
+    private void AssignHost(string value)
     {
         // RFC 9113 §8.3.1, RFC 9110 §7.2: host names one entity; a second field that names another
         // makes the request malformed, whichever of the two :authority agrees with.
         if (_info.Host is not null && !_info.Host.Equals(value, StringComparison.OrdinalIgnoreCase))
         {
-            return Violation(HeaderProblem.ConflictingHost, null);
+            Fail(HeaderProblem.ConflictingHost, null);
+            return;
         }
 
         _info.Host = value;
-        return default;
     }
 
-    private HeaderViolation CheckContentLength(string value)
+    private void CheckContentLength(string value)
     {
         // RFC 9110 §8.6: one non-negative decimal number; a repeated field must agree.
         long length = 0;
         if (value.Length == 0 || value.Length > 18)
         {
-            return Violation(HeaderProblem.InvalidContentLength, value);
+            Fail(HeaderProblem.InvalidContentLength, value);
+            return;
         }
 
         foreach (char c in value)
         {
             if (!char.IsAsciiDigit(c))
             {
-                return Violation(HeaderProblem.InvalidContentLength, value);
+                Fail(HeaderProblem.InvalidContentLength, value);
+                return;
             }
 
             length = (length * 10) + (c - '0');
@@ -184,11 +215,11 @@ internal struct HeaderChecker(MessageKind kind)
 
         if (_info.ContentLength >= 0 && _info.ContentLength != length)
         {
-            return Violation(HeaderProblem.ConflictingContentLength, null);
+            Fail(HeaderProblem.ConflictingContentLength, null);
+            return;
         }
 
         _info.ContentLength = length;
-        return default;
     }
 
     private readonly HeaderProblem CheckRequest(bool extendedConnectAllowed)
@@ -243,5 +274,12 @@ internal struct HeaderChecker(MessageKind kind)
             : HeaderProblem.None;
     }
 
-    private readonly HeaderViolation Violation(HeaderProblem problem, string? detail) => new(problem, detail, kind);
+    /// <summary>Keeps the first rule broken; later ones add nothing.</summary>
+    private void Fail(HeaderProblem problem, string? detail)
+    {
+        if (_violation.IsNone)
+        {
+            _violation = new HeaderViolation(problem, detail, kind);
+        }
+    }
 }

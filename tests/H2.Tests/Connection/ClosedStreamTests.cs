@@ -343,4 +343,22 @@ public class ClosedStreamTests
         Assert.Empty(reset.Send(Data(1, [1])));
         Assert.Empty(reset.Received());
     }
+
+    [Fact]
+    public void StreamResetByUs_WhileItsTrailersAreStillComing_GetsNoTrailersEvent()
+    {
+        // The block began on a live stream; by its last CONTINUATION the application had reset it.
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Post()));
+        byte[] block = peer.Encoder.Encode([("grpc-status", "0"), ("grpc-message", "done")]);
+        byte[] first = Write(w => HeadersFrame.Write(w, 1, block.AsSpan(0, 4), 16384, endStream: true));
+        first[4] &= unchecked((byte)~(byte)FrameFlags.EndHeaders);
+        Assert.Empty(peer.Send(first));
+        peer.Connection.ResetStream(1, ErrorCode.Cancel);
+        peer.Received();
+
+        IReadOnlyList<Event> events = peer.Send(Write(w => ContinuationFrame.Write(w, 1, block.AsSpan(4))));
+        Assert.DoesNotContain(events, e => e is TrailersReceived);
+        Assert.False(peer.Connection.IsClosed);
+    }
 }

@@ -235,4 +235,12 @@ public class ControlFrameTests
 
         public void Log(H2LogLevel level, string message) => Messages.Add((level, message));
     }
+
+    [Fact]
+    public void SelfDependentPriorityOnAnIdleStream_IsAConnectionError()
+    {
+        RawPeer peer = ForServer();
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => PriorityFrame.Write(w, 5, new StreamPriority(5)))).ErrorCode);
+        Assert.Empty(peer.Received().OfType<RstStreamFrame>());
+    }
 }

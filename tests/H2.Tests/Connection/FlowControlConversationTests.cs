@@ -291,4 +291,29 @@ public class FlowControlConversationTests
 
     private static byte[] FrameFactoryRaw(FrameType type, int streamId, byte[] payload) =>
         Write(w => UnknownFrame.Write(w, type, FrameFlags.None, streamId, payload));
+
+    [Fact]
+    public void ContentLengthMismatchAtEndStream_StillCreditsTheConnectionWindow()
+    {
+        RawPeer peer = ForServer();
+        for (int id = 1; id <= 5; id += 2)
+        {
+            peer.Send(peer.Headers(id, [.. Post(), ("content-length", "100000")]));
+            foreach (Event @event in peer.Send(Body(id, 30000, endStream: true)))
+            {
+                if (@event is DataReceived data)
+                {
+                    peer.Connection.AcknowledgeReceivedData(data.FlowControlledLength, id);
+                }
+            }
+        }
+
+        // 90,000 octets flowed through a 65,535-octet window without error, and the credit of the
+        // refused bodies came back: the connection window is open again for a new stream.
+        Assert.False(peer.Connection.IsClosed);
+        peer.Send(peer.Headers(7, Post()));
+        Assert.InRange(peer.Connection.RemoteFlowControlWindow(7), 60000, 65535);
+        peer.Send(Body(7, 60000));
+        Assert.False(peer.Connection.IsClosed);
+    }
 }

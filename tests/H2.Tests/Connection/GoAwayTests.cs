@@ -104,4 +104,22 @@ public class GoAwayTests
         RawPeer peer = ForServer();
         Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => UnknownFrame.Write(w, FrameType.GoAway, 0, 1, new byte[8]))).ErrorCode);
     }
+
+    [Fact]
+    public void GoAwayLastStream_NeverGrowsAfterRefusedStreams()
+    {
+        RawPeer peer = ForServer();
+        peer.Send(peer.Headers(1, Get(), endStream: true));
+        peer.Connection.CloseConnection();
+        peer.Send(peer.Headers(3, Get(), endStream: true));
+        peer.Connection.CloseConnection(ErrorCode.InternalError);
+        Assert.Equal([1, 1], peer.Received().OfType<GoAwayFrame>().Select(f => f.LastStreamId));
+
+        RawPeer failing = ForServer();
+        failing.Send(failing.Headers(1, Get(), endStream: true));
+        failing.Connection.CloseConnection();
+        failing.Send(failing.Headers(3, Get(), endStream: true));
+        failing.SendExpectingError(Write(w => UnknownFrame.Write(w, FrameType.Data, 0, 0, [1])));
+        Assert.Equal([1, 1], failing.Received().OfType<GoAwayFrame>().Select(f => f.LastStreamId));
+    }
 }

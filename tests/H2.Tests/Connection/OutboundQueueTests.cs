@@ -1,3 +1,4 @@
+using CsCheck;
 using H2.Connection;
 using H2.Frames;
 
@@ -134,5 +135,60 @@ public class OutboundQueueTests
     {
         octets.CopyTo(queue.GetSpan(octets.Length));
         queue.Advance(octets.Length);
+    }
+
+    [Fact]
+    public void AnyMixOfWritesLoansAndTakes_KeepsOrderAndBytes()
+    {
+        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 24000]).Array[1, 60].Sample(operations =>
+        {
+            var queue = new OutboundQueue();
+            var expected = new List<byte>();
+            byte next = 0;
+            foreach (var (kind, size) in operations)
+            {
+                switch (kind)
+                {
+                    case 0:
+                        Span<byte> span = queue.GetSpan(size % 20000);
+                        int count = Math.Min(size % 20000, span.Length);
+                        for (int i = 0; i < count; i++)
+                        {
+                            span[i] = next;
+                            expected.Add(next++);
+                        }
+
+                        queue.Advance(count);
+                        break;
+                    case 1:
+                        byte[] loan = new byte[size % 300];
+                        for (int i = 0; i < loan.Length; i++)
+                        {
+                            loan[i] = next;
+                            expected.Add(next++);
+                        }
+
+                        queue.Append(loan);
+                        break;
+                    default:
+                        int take = (int)Math.Min(size, queue.Length);
+                        ReadOnlyMemory<byte> first = queue.Peek();
+                        if (!first.IsEmpty)
+                        {
+                            Assert.Equal(expected[0], first.Span[0]);
+                        }
+
+                        byte[] taken = queue.Take(take);
+                        Assert.Equal(expected.Take(take), taken);
+                        expected.RemoveRange(0, take);
+                        break;
+                }
+
+                Assert.Equal(expected.Count, queue.Length);
+            }
+
+            Assert.Equal(expected, queue.Take(long.MaxValue));
+            Assert.True(queue.Peek().IsEmpty);
+        }, iter: 300);
     }
 }

@@ -191,4 +191,68 @@ public class PushTests
         pair.Server.SendHeaders(2, Ok());
         Assert.Throws<TooManyStreamsException>(() => pair.Server.SendHeaders(4, Ok()));
     }
+
+    [Fact]
+    public void PushBeforeOurDisablingIsAcknowledged_OnlyRefusesThePromise()
+    {
+        var client = new H2Connection(new H2Configuration { ClientSide = true });
+        client.InitiateConnection();
+        client.ReceiveData(Write(w => SettingsFrame.Write(w, []))); // no ACK for our ENABLE_PUSH = 0 yet
+        client.SendHeaders(1, Get(), endStream: true);
+        client.DataToSend();
+        var encoder = new H2.Hpack.HpackEncoder();
+        Assert.Empty(client.ReceiveData(Write(w => PushPromiseFrame.Write(w, 1, 2, encoder.Encode(Get("/a")), 16384))));
+        Assert.False(client.IsClosed);
+        var collector = new FrameCollector();
+        new FrameReader().Read(client.DataToSend(), collector);
+        Assert.Equal(ErrorCode.RefusedStream, Assert.Single(collector.Frames.OfType<RstStreamFrame>()).ErrorCode);
+    }
+
+    [Fact]
+    public void PushedResponsesBeyondOurLimit_AreRefused()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true, MaxConcurrentStreams = 1 });
+        peer.Connection.SendHeaders(1, Get());
+        peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/a")), 16384)));
+
+        // A third reserved stream is over the limit of 1 with stream 2 reserved.
+        IReadOnlyList<Event> refused = peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 4, peer.Encoder.Encode(Get("/b")), 16384)));
+        Assert.True(refused.Count == 0, string.Join(", ", refused));
+        Assert.Equal(ErrorCode.RefusedStream, peer.ResetCode(4));
+
+        // Stream 2's response makes it the one active pushed stream; stream 6's would be a second.
+        Assert.IsType<ResponseReceived>(peer.Send(peer.Headers(2, Ok()))[0]);
+        peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 6, peer.Encoder.Encode(Get("/c")), 16384)));
+        var reset = Assert.IsType<StreamReset>(Assert.Single(peer.Send(peer.Headers(6, Ok()))));
+        Assert.Equal(ErrorCode.RefusedStream, reset.ErrorCode);
+        Assert.Equal(ErrorCode.RefusedStream, peer.ResetCode(6));
+        Assert.Equal(1, peer.Connection.OpenInboundStreams);
+    }
+
+    [Fact]
+    public void PromiseAfterOurGoAway_IsRefused()
+    {
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Connection.CloseConnection();
+        peer.Received();
+        Assert.Empty(peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/a")), 16384))));
+        Assert.Equal(ErrorCode.RefusedStream, peer.ResetCode(2));
+    }
+
+    [Fact]
+    public void PushOnAPushedStream_IsRefusedBothWays()
+    {
+        var pair = new ConnectionPair(new H2Configuration { ClientSide = true, EnablePush = true });
+        pair.Client.SendHeaders(1, Get(), endStream: true);
+        pair.Exchange();
+        pair.Server.PushStream(1, 2, Get("/a"));
+        pair.Server.SendHeaders(2, Ok());
+        Assert.Throws<ProtocolException>(() => pair.Server.PushStream(2, 4, Get("/b")));
+
+        RawPeer peer = ForClient(new H2Configuration { ClientSide = true, EnablePush = true });
+        peer.Connection.SendHeaders(1, Get(), endStream: true);
+        peer.Send(Write(w => PushPromiseFrame.Write(w, 1, 2, peer.Encoder.Encode(Get("/a")), 16384)), peer.Headers(2, Ok()));
+        Assert.Equal(ErrorCode.ProtocolError, peer.SendExpectingError(Write(w => PushPromiseFrame.Write(w, 2, 4, peer.Encoder.Encode(Get("/b")), 16384))).ErrorCode);
+    }
 }

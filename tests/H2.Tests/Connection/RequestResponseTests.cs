@@ -448,4 +448,12 @@ public class RequestResponseTests
         pair.Client.SendHeaders(1, big, endStream: true);
         Assert.Equal(big, Assert.IsType<RequestReceived>(pair.Exchange().Server[0]).Headers);
     }
+
+    [Fact]
+    public void HeadersDependingOnThemselves_AreRefusedLocally()
+    {
+        var pair = new ConnectionPair();
+        Assert.Throws<ArgumentException>(() => pair.Client.SendHeaders(1, Get(), priority: new StreamPriority(1)));
+        Assert.Equal(0, pair.Client.OutboundDataLength);
+    }
 }

@@ -1,4 +1,5 @@
 using H2.Events;
+using H2.Frames;
 using static H2.Tests.Connection.RawPeer;
 
 namespace H2.Tests.Connection;
@@ -42,5 +43,35 @@ public class UpgradeTests
         Assert.Throws<ArgumentException>(() => new H2Connection().InitiateUpgradeConnection("AAEA"));
         Assert.Throws<InvalidSettingsValueException>(() => new H2Connection().InitiateUpgradeConnection("AAIAAAAC")); // ENABLE_PUSH = 2
         Assert.Null(new H2Connection().InitiateUpgradeConnection(""));
+    }
+
+    [Fact]
+    public void UpgradedClient_UsesItsSettingsFromTheStart()
+    {
+        var client = new H2Connection(new H2Configuration { ClientSide = true, MaxFrameSize = 65535 });
+        client.InitiateUpgradeConnection();
+        Assert.Equal(65535, client.MaxInboundFrameSize);
+        client.ReceiveData([.. Write(w => SettingsFrame.Write(w, [])), .. Write(w => HeadersFrame.Write(w, 1, new H2.Hpack.HpackEncoder().Encode(Ok()), 16384)), .. Data(1, new byte[30000], endStream: true)]);
+        Assert.False(client.IsClosed);
+    }
+
+    [Fact]
+    public void UpgradeAfterInitiation_ThrowsWithoutChangingState()
+    {
+        var client = new H2Connection(new H2Configuration { ClientSide = true });
+        client.InitiateConnection();
+        Assert.Throws<InvalidOperationException>(() => client.InitiateUpgradeConnection());
+        Assert.Equal(0, client.OpenOutboundStreams);
+        Assert.Equal(1, client.GetNextAvailableStreamId());
+    }
+
+    [Fact]
+    public void UpgradedHeadRequest_IsAnsweredWithHeadersAlone_ThoughTheyNameALength()
+    {
+        var server = new H2Connection();
+        server.InitiateUpgradeConnection(string.Empty, "HEAD");
+        server.SendHeaders(1, Ok(("content-length", "100")), endStream: true);
+        Assert.Equal(0, server.OpenInboundStreams);
+        Assert.False(server.IsClosed);
     }
 }
