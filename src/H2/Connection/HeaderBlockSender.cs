@@ -23,9 +23,12 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
     /// </summary>
     public IReadOnlyList<HeaderField> Prepare(IReadOnlyList<HeaderField> headers, MessageKind kind, out MessageInfo info)
     {
-        // One pass finds the usual case: every field plain ASCII (valid, lowercase, trimmed), with
-        // no cookie to split. Such a list needs no normalizing and no further character checks.
+        // One pass finds the usual case and checks it: every field plain ASCII (valid, lowercase,
+        // trimmed), with no cookie to split, needs no normalizing and no character checks. Any
+        // other list is normalized (when configured) and checked again in full.
         bool plain = true;
+        long listSize = 0;
+        var checker = new HeaderChecker(kind);
         for (int i = 0; i < headers.Count; i++)
         {
             HeaderField field = headers[i];
@@ -38,6 +41,8 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
                 && HeaderValidator.IsPlainName(field.Name)
                 && HeaderValidator.IsPlainValue(field.Value)
                 && !(config.SplitOutboundCookies && field.Name == "cookie" && field.Value.Contains("; ", StringComparison.Ordinal));
+            listSize += field.Size;
+            checker.Check(field, checkChars: false);
         }
 
         if (!plain)
@@ -47,6 +52,8 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
                 headers = HeaderNormalizer.NormalizeOutbound(headers, config.SplitOutboundCookies);
             }
 
+            listSize = 0;
+            checker = new HeaderChecker(kind);
             for (int i = 0; i < headers.Count; i++)
             {
                 HeaderField field = headers[i];
@@ -54,16 +61,14 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
                 {
                     throw new ArgumentException($"Header field '{field.Name}' holds a char above U+00FF; fields carry one octet per char.", nameof(headers));
                 }
+
+                listSize += field.Size;
+                checker.Check(field);
             }
         }
 
-        long listSize = 0;
-        for (int i = 0; i < headers.Count; i++)
-        {
-            listSize += headers[i].Size;
-        }
-
-        HeaderViolation violation = HeaderValidator.Validate(headers, kind, extendedConnectAllowed: remote.EnableConnectProtocol, out info, checkChars: !plain);
+        info = checker.Info;
+        HeaderViolation violation = checker.Finish(extendedConnectAllowed: remote.EnableConnectProtocol);
         if (!violation.IsNone && config.ValidateOutboundHeaders)
         {
             throw new ProtocolException(ErrorCode.ProtocolError, violation.Message!);

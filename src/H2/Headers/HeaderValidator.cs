@@ -1,11 +1,10 @@
 using System.Buffers;
-using H2.Hpack;
 
 namespace H2.Headers;
 
 /// <summary>
 /// The character rules of RFC 9113 §8.2.1 for names and values, with a vectorized test for the
-/// usual all-plain field, and <see cref="Validate"/> to check a whole list we are about to send.
+/// usual all-plain field; <see cref="HeaderChecker"/> applies them with the other field rules.
 /// </summary>
 internal static class HeaderValidator
 {
@@ -21,25 +20,6 @@ internal static class HeaderValidator
     // check, no Latin-1 check and no normalizing; anything else takes the detailed checks.
     private static readonly SearchValues<char> s_plainNameChars = SearchValues.Create(PlainChars(name: true));
     private static readonly SearchValues<char> s_plainValueChars = SearchValues.Create(PlainChars(name: false));
-
-    /// <summary>Checks a whole header list of the given kind, as <see cref="HeaderChecker"/> checks one being decoded.</summary>
-    /// <param name="fields">The fields in order.</param>
-    /// <param name="kind">Request, response, trailers or pushed request.</param>
-    /// <param name="extendedConnectAllowed">Whether SETTINGS_ENABLE_CONNECT_PROTOCOL is on for requests (RFC 8441).</param>
-    /// <param name="info">Receives the pseudo-header fields, status and content-length.</param>
-    /// <param name="checkChars">Whether to check the characters of names and values; <see langword="false"/> when the caller found them all plain.</param>
-    /// <returns>The first rule broken, or a violation whose <see cref="HeaderViolation.IsNone"/> is set.</returns>
-    public static HeaderViolation Validate(IReadOnlyList<HeaderField> fields, MessageKind kind, bool extendedConnectAllowed, out MessageInfo info, bool checkChars = true)
-    {
-        var checker = new HeaderChecker(kind);
-        for (int i = 0; i < fields.Count; i++)
-        {
-            checker.Check(fields[i], checkChars);
-        }
-
-        info = checker.Info;
-        return checker.Finish(extendedConnectAllowed);
-    }
 
     /// <summary>Checks a regular field's name: not empty, none of the octets RFC 9113 §8.2.1 forbids.</summary>
     public static bool IsValidName(string name) =>

@@ -143,6 +143,31 @@ public class HeaderCheckerTests
         Assert.True(checker.Info.IsInformational);
     }
 
+    [Fact]
+    public void AWellFormedRequest_PassesAndGathersItsControlData()
+    {
+        var checker = new HeaderChecker(MessageKind.Request);
+        foreach (HeaderField field in new HeaderField[] { (":method", "POST"), (":scheme", "https"), (":authority", "example.com"), (":path", "/upload"), ("content-length", "42") })
+        {
+            checker.Check(field);
+        }
+
+        HeaderViolation violation = checker.Finish(extendedConnectAllowed: false);
+        Assert.True(violation.IsNone);
+        Assert.Null(violation.Message);
+        Assert.Equal("POST", checker.Info.Method);
+        Assert.Equal("example.com", checker.Info.Authority);
+        Assert.Equal(42, checker.Info.ContentLength);
+    }
+
+    [Fact]
+    public void WithoutCharacterChecks_TheStructureIsStillChecked()
+    {
+        var checker = new HeaderChecker(MessageKind.Response);
+        checker.Check(("X", "y\n"), checkChars: false);
+        Assert.Equal(HeaderProblem.MissingStatus, checker.Finish(extendedConnectAllowed: false).Problem);
+    }
+
     private static HeaderViolation Check(MessageKind kind, HeaderField[] fields, bool extendedConnectAllowed = false)
     {
         var checker = new HeaderChecker(kind);

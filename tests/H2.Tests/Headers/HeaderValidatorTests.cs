@@ -53,33 +53,4 @@ public class HeaderValidatorTests
     {
         Assert.Equal(plain, HeaderValidator.IsPlainValue(value));
     }
-
-    [Fact]
-    public void Validate_AWellFormedRequest_PassesAndGathersItsControlData()
-    {
-        HeaderField[] request = [(":method", "POST"), (":scheme", "https"), (":authority", "example.com"), (":path", "/upload"), ("content-length", "42")];
-        HeaderViolation violation = HeaderValidator.Validate(request, MessageKind.Request, extendedConnectAllowed: false, out MessageInfo info);
-        Assert.True(violation.IsNone);
-        Assert.Null(violation.Message);
-        Assert.Equal("POST", info.Method);
-        Assert.Equal("example.com", info.Authority);
-        Assert.Equal(42, info.ContentLength);
-    }
-
-    [Fact]
-    public void Validate_ReportsTheFirstRuleBroken()
-    {
-        HeaderField[] request = [(":method", "GET"), ("Bad", "x"), ("connection", "close")];
-        HeaderViolation violation = HeaderValidator.Validate(request, MessageKind.Request, extendedConnectAllowed: false, out _);
-        Assert.Equal(HeaderProblem.InvalidName, violation.Problem);
-        Assert.Equal("Invalid field name 'Bad'.", violation.Message);
-    }
-
-    [Fact]
-    public void Validate_WithoutCharacterChecks_StillChecksTheStructure()
-    {
-        HeaderField[] response = [("x", "y")];
-        HeaderViolation violation = HeaderValidator.Validate(response, MessageKind.Response, extendedConnectAllowed: false, out _, checkChars: false);
-        Assert.Equal(HeaderProblem.MissingStatus, violation.Problem);
-    }
 }
