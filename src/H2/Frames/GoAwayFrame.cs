@@ -57,22 +57,13 @@ public sealed class GoAwayFrame : Frame
     /// <summary>Validates a received GOAWAY frame and reads its fields.</summary>
     internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload, out int lastStreamId, out ErrorCode errorCode, out ReadOnlySpan<byte> debugData)
     {
-        lastStreamId = 0;
-        errorCode = default;
-        debugData = default;
-
         // RFC 9113 §6.8: on stream 0, with its fixed fields.
-        FrameError? error = FrameError.UnlessStreamZero(header);
-        error = error is null ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
-        if (error is not null)
-        {
-            return error;
-        }
-
-        lastStreamId = FrameHeader.ReadStreamId(payload);
-        errorCode = (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]);
-        debugData = payload[FixedLength..];
-        return null;
+        FrameError? error = FrameError.UnlessStreamZero(header) ?? FrameError.UnlessAtLeast(header, payload.Length, FixedLength);
+        bool whole = error is null;
+        lastStreamId = whole ? FrameHeader.ReadStreamId(payload) : 0;
+        errorCode = whole ? (ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(payload[4..]) : default;
+        debugData = whole ? payload[FixedLength..] : default;
+        return error;
     }
 
     /// <summary>Parses a received frame of this type and hands it, or its error, to <paramref name="handler"/>.</summary>

@@ -57,8 +57,7 @@ public sealed class PriorityUpdateFrame : Frame
         fieldValue = default;
 
         // RFC 9218 §7.1: on stream 0, with its fixed fields.
-        FrameError? error = FrameError.UnlessStreamZero(header);
-        error = error is null ? FrameError.UnlessAtLeast(header, payload.Length, FixedLength) : error;
+        FrameError? error = FrameError.UnlessStreamZero(header) ?? FrameError.UnlessAtLeast(header, payload.Length, FixedLength);
         if (error is not null)
         {
             return error;

@@ -91,59 +91,45 @@ internal struct HeaderChecker(MessageKind kind)
         }
 
         bool request = kind is MessageKind.Request or MessageKind.PushedRequest;
-        switch (field.Name)
+        _ = field.Name switch
         {
-            case ":method" when request:
-                Assign(ref _info.Method, field);
-                break;
-            case ":scheme" when request:
-                Assign(ref _info.Scheme, field);
-                break;
-            case ":authority" when request:
-                Assign(ref _info.Authority, field);
-                break;
-            case ":path" when request:
-                Assign(ref _info.Path, field);
-                break;
-            case ":protocol" when request:
-                Assign(ref _info.Protocol, field);
-                break;
-            case ":status" when kind == MessageKind.Response:
-                AssignStatus(field.Value);
-                break;
-            default:
-                Fail(HeaderProblem.PseudoHeaderNotAllowed, field.Name);
-                break;
-        }
+            ":method" when request => Assign(ref _info.Method, field),
+            ":scheme" when request => Assign(ref _info.Scheme, field),
+            ":authority" when request => Assign(ref _info.Authority, field),
+            ":path" when request => Assign(ref _info.Path, field),
+            ":protocol" when request => Assign(ref _info.Protocol, field),
+            ":status" when kind == MessageKind.Response => AssignStatus(field.Value),
+            _ => Fail(HeaderProblem.PseudoHeaderNotAllowed, field.Name),
+        };
     }
 
-    private void Assign(ref string? slot, in HeaderField field)
+    /// <returns>Whether the field was the first of its name.</returns>
+    private bool Assign(ref string? slot, in HeaderField field)
     {
         if (slot is not null)
         {
-            Fail(HeaderProblem.DuplicatePseudoHeader, field.Name);
-            return;
+            return Fail(HeaderProblem.DuplicatePseudoHeader, field.Name);
         }
 
         slot = field.Value;
+        return true;
     }
 
-    private void AssignStatus(string value)
+    private bool AssignStatus(string value)
     {
         if (_info.Status != 0)
         {
-            Fail(HeaderProblem.DuplicateStatus, null);
-            return;
+            return Fail(HeaderProblem.DuplicateStatus, null);
         }
 
         // RFC 9110 §15: exactly three digits, 100 to 999.
         if (value.Length != 3 || !char.IsAsciiDigit(value[0]) || !char.IsAsciiDigit(value[1]) || !char.IsAsciiDigit(value[2]) || value[0] == '0')
         {
-            Fail(HeaderProblem.InvalidStatus, value);
-            return;
+            return Fail(HeaderProblem.InvalidStatus, value);
         }
 
         _info.Status = ((value[0] - '0') * 100) + ((value[1] - '0') * 10) + (value[2] - '0');
+        return true;
     }
 
     private void CheckRegularField(in HeaderField field, bool checkChars)
@@ -275,11 +261,14 @@ internal struct HeaderChecker(MessageKind kind)
     }
 
     /// <summary>Keeps the first rule broken; later ones add nothing.</summary>
-    private void Fail(HeaderProblem problem, string? detail)
+    /// <returns><see langword="false"/>, for the check that failed to return.</returns>
+    private bool Fail(HeaderProblem problem, string? detail)
     {
         if (_violation.IsNone)
         {
             _violation = new HeaderViolation(problem, detail, kind);
         }
+
+        return false;
     }
 }
