@@ -204,7 +204,7 @@ public sealed partial class H2Connection
     public void IncrementFlowControlWindow(int increment, int? streamId = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(increment, 1);
-        ThrowIfClosed();
+        ThrowIfClosedForCredit();
         int id = streamId ?? 0;
         if (id == 0)
         {

@@ -252,6 +252,36 @@ public sealed partial class H2Connection
     /// <exception cref="ProtocolException">As for <see cref="ReceiveData(ReadOnlySpan{byte})"/>.</exception>
     public IReadOnlyList<Event> ReceiveDataInPlace(ReadOnlyMemory<byte> data) => _receiver.Receive(data.Span, lent: data);
 
+    /// <summary>
+    /// Like <see cref="ReceiveData(ReadOnlySpan{byte})"/>, but hands each event to
+    /// <paramref name="sink"/> as it is produced, with the object attached to its stream, instead
+    /// of returning a list. See <see cref="IEventSink"/> for what the sink may do meanwhile.
+    /// </summary>
+    /// <param name="data">The bytes received.</param>
+    /// <param name="sink">Takes the events, in order.</param>
+    /// <exception cref="ProtocolException">
+    /// A connection error, as for <see cref="ReceiveData(ReadOnlySpan{byte})"/>; the events before
+    /// it have already reached the sink, so <see cref="ProtocolException.Events"/> is empty.
+    /// </exception>
+    public void ReceiveData(ReadOnlySpan<byte> data, IEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _receiver.Receive(data, lent: default, sink);
+    }
+
+    /// <summary>
+    /// The sink form of <see cref="ReceiveDataInPlace(ReadOnlyMemory{byte})"/>: DATA lying whole in
+    /// <paramref name="data"/> is lent to the events as slices of it.
+    /// </summary>
+    /// <param name="data">The bytes received; lent to the events, not copied.</param>
+    /// <param name="sink">Takes the events, in order.</param>
+    /// <exception cref="ProtocolException">As for <see cref="ReceiveData(ReadOnlySpan{byte}, IEventSink)"/>.</exception>
+    public void ReceiveDataInPlace(ReadOnlyMemory<byte> data, IEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _receiver.Receive(data.Span, lent: data, sink);
+    }
+
     private StreamTable Streams => _context.Streams;
 
     private ConnectionState State => _context.State;
@@ -259,6 +289,17 @@ public sealed partial class H2Connection
     private OutboundQueue Outbound => _context.Outbound;
 
     private void ThrowIfClosed()
+    {
+        if (_context.Delivering)
+        {
+            throw new InvalidOperationException("This call changes streams, so an event sink may not make it while the connection reads; make it once the receive call has returned.");
+        }
+
+        ThrowIfClosedForCredit();
+    }
+
+    /// <summary>As <see cref="ThrowIfClosed"/>, for calls an event sink may make (flow-control credit).</summary>
+    private void ThrowIfClosedForCredit()
     {
         if (State.IsClosed)
         {

@@ -51,6 +51,9 @@ internal sealed class ConnectionContext
 
     public HpackDecoder Decoder { get; }
 
+    /// <summary>Whether an application's event sink is running, mid-way through received input.</summary>
+    public bool Delivering { get; set; }
+
     /// <summary>A stream object for a new stream, its windows as the settings in force set them.</summary>
     public H2Stream TakeStream(int streamId, bool isLocal) =>
         Streams.Take(streamId, isLocal, Settings.Remote.InitialWindowSize, Settings.Local.InitialWindowSize);

@@ -7,20 +7,20 @@ namespace H2.Connection;
 /// The receiving side of a connection: the one handler of its <see cref="FrameReader"/>. Every
 /// frame type is taken here and turned into state changes and events; what the peer did wrong
 /// becomes a stream error (RST_STREAM, RFC 9113 §5.4.2) or a connection error (GOAWAY, §5.4.1,
-/// thrown as <see cref="ProtocolException"/> out of <see cref="Receive"/>). Header blocks go on to
+/// thrown as <see cref="ProtocolException"/> out of <c>Receive</c>). Header blocks go on to
 /// the <see cref="HeaderBlockReceiver"/>, whole messages to the <see cref="MessageReceiver"/>.
 /// </summary>
 internal sealed class FrameDispatcher : IFrameHandler
 {
-    // Outside Receive nothing may be added; a shared empty list keeps no events alive.
-    private static readonly List<Event> s_noEvents = [];
-
     private readonly ConnectionContext _context;
-    private List<Event> _events = s_noEvents;
 
-    // Events gather here during Receive and leave as an array of the exact size, so the list's
-    // growth is paid once per connection, not once per call.
-    private List<Event>? _eventScratch;
+    // Where the events of the Receive under way go: the application's sink, or the list that
+    // ReceiveData returns. Outside Receive, a sink that takes nothing.
+    private IEventSink _sink = EventList.None;
+
+    // Events gather here when the caller wants a list, and leave as an array of the exact size, so
+    // the list's growth is paid once per connection, not once per call.
+    private EventList? _list;
 
     // The input of ReceiveDataInPlace while it runs, so DATA payloads can be handed out as slices of it.
     private ReadOnlyMemory<byte> _lentInput;
@@ -35,9 +35,6 @@ internal sealed class FrameDispatcher : IFrameHandler
     /// <summary>How the peer's mistakes are answered.</summary>
     public PeerErrors Errors { get; }
 
-    /// <summary>The events of the <see cref="Receive"/> under way, in order.</summary>
-    public List<Event> Events => _events;
-
     /// <summary>Where header block fragments go.</summary>
     public HeaderBlockReceiver HeaderBlocks { get; }
 
@@ -45,7 +42,7 @@ internal sealed class FrameDispatcher : IFrameHandler
 
     private ConnectionLog? Log => _context.Log;
 
-    /// <summary>Reads received bytes; <paramref name="lent"/>, when given, is their memory, lent to DATA events.</summary>
+    /// <summary>Reads received bytes into a list of events; <paramref name="lent"/>, when given, is their memory, lent to DATA events.</summary>
     public Event[] Receive(ReadOnlySpan<byte> data, ReadOnlyMemory<byte> lent)
     {
         if (_context.State.IsClosed)
@@ -53,31 +50,75 @@ internal sealed class FrameDispatcher : IFrameHandler
             return [];
         }
 
-        _lentInput = lent;
-        List<Event> events = _eventScratch ??= new List<Event>(8);
-        _events = events;
+        EventList list = _list ??= new EventList();
         try
         {
-            _context.Reader.Read(data, this);
-            Errors.CheckPendingControlFrames();
-            return events.Count == 0 ? [] : events.ToArray();
+            Receive(data, lent, list);
+            return list.Count == 0 ? [] : list.ToArray();
         }
         catch (ProtocolException error)
         {
-            Fail(error, events.ToArray());
+            error.Events = list.ToArray();
             throw;
         }
         finally
         {
-            _events = s_noEvents;
-            _lentInput = default;
-            events.Clear();
-            if (events.Capacity > 1024)
+            if (!list.Clear())
             {
                 // One huge batch must not pin its list for the connection's lifetime.
-                _eventScratch = null;
+                _list = null;
             }
         }
+    }
+
+    /// <summary>Reads received bytes, handing each event to <paramref name="sink"/> as it is produced.</summary>
+    public void Receive(ReadOnlySpan<byte> data, ReadOnlyMemory<byte> lent, IEventSink sink)
+    {
+        if (_context.State.IsClosed)
+        {
+            return;
+        }
+
+        _lentInput = lent;
+        _sink = sink;
+        try
+        {
+            _context.Reader.Read(data, this);
+            Errors.CheckPendingControlFrames();
+        }
+        catch (ProtocolException error) when (!_context.Delivering)
+        {
+            Fail(error);
+            throw;
+        }
+        catch (Exception) when (_context.Delivering)
+        {
+            // The application's sink threw: its view of the connection is lost, so the connection ends.
+            _context.Delivering = false;
+            Fail(new ProtocolException(ErrorCode.InternalError, "The application failed while handling an event."));
+            throw;
+        }
+        finally
+        {
+            _sink = EventList.None;
+            _lentInput = default;
+        }
+    }
+
+    /// <summary>Hands one event on, with the object the application attached to its stream.</summary>
+    internal void Emit(Event item, object? userData = null)
+    {
+        if (_sink is EventList list)
+        {
+            list.Add(item);
+            return;
+        }
+
+        // While the application's code runs, the connection refuses calls that would change a
+        // stream under the frame being read.
+        _context.Delivering = true;
+        _sink.OnEvent(item, userData);
+        _context.Delivering = false;
     }
 
     public void OnData(int streamId, ReadOnlySpan<byte> data, bool endStream, int flowControlledLength)
@@ -107,6 +148,8 @@ internal sealed class FrameDispatcher : IFrameHandler
             return;
         }
 
+        // Taken before the frame can close the stream, which drops it.
+        object? userData = stream.UserData;
         if (!Errors.Apply(stream, stream.ReceiveData(data.Length, flowControlledLength, endStream)))
         {
             // The data never reaches the application: credit it back here.
@@ -115,8 +158,8 @@ internal sealed class FrameDispatcher : IFrameHandler
         }
 
         StreamEnded? ended = endStream ? new StreamEnded(streamId) : null;
-        _events.Add(new DataReceived(streamId, OwnedPayload(data), flowControlledLength, ended));
-        AddIfNotNull(ended);
+        Emit(new DataReceived(streamId, OwnedPayload(data), flowControlledLength, ended), userData);
+        EmitIfNotNull(ended, userData);
     }
 
     public void OnHeadersFragment(int streamId, ReadOnlySpan<byte> fragment, bool endHeaders, bool endStream, StreamPriority? priority)
@@ -149,7 +192,7 @@ internal sealed class FrameDispatcher : IFrameHandler
             return;
         }
 
-        _events.Add(new PriorityUpdated(streamId, priority.Weight, priority.DependsOn, priority.Exclusive));
+        Emit(new PriorityUpdated(streamId, priority.Weight, priority.DependsOn, priority.Exclusive), Streams.TryGet(streamId, out H2Stream? stream) ? stream.UserData : null);
     }
 
     public void OnRstStream(int streamId, ErrorCode errorCode)
@@ -176,10 +219,11 @@ internal sealed class FrameDispatcher : IFrameHandler
 
         _context.Defence.CountInboundReset();
         Errors.HoldIfUnfinished(stream);
+        object? userData = stream.UserData;
         stream.MoveTo(StreamState.Closed, StreamCloseReason.ResetReceived);
         if (stream.Announced)
         {
-            _events.Add(new StreamReset(streamId, errorCode, remoteReset: true));
+            Emit(new StreamReset(streamId, errorCode, remoteReset: true), userData);
         }
     }
 
@@ -197,7 +241,7 @@ internal sealed class FrameDispatcher : IFrameHandler
             }
 
             _context.ApplyLocal(changes);
-            _events.Add(new SettingsAcknowledged(changes));
+            Emit(new SettingsAcknowledged(changes));
             return;
         }
 
@@ -210,32 +254,33 @@ internal sealed class FrameDispatcher : IFrameHandler
         Dictionary<SettingCode, ChangedSetting> changed = _context.ApplyRemote(settings.ToArray());
         SettingsFrame.WriteAck(_context.Outbound);
         Errors.QueuedControlFrame(acknowledgement: true);
-        _events.Add(new RemoteSettingsChanged(changed));
+        Emit(new RemoteSettingsChanged(changed));
     }
 
     public void OnPing(bool ack, ReadOnlySpan<byte> opaqueData)
     {
         if (ack)
         {
-            _events.Add(new PingAckReceived(opaqueData.ToArray()));
+            Emit(new PingAckReceived(opaqueData.ToArray()));
             return;
         }
 
         PingFrame.Write(_context.Outbound, opaqueData, ack: true);
         Errors.QueuedControlFrame(acknowledgement: true);
-        _events.Add(new PingReceived(opaqueData.ToArray()));
+        Emit(new PingReceived(opaqueData.ToArray()));
     }
 
     public void OnGoAway(int lastStreamId, ErrorCode errorCode, ReadOnlySpan<byte> debugData)
     {
         _context.State.ReceivedGoAway(lastStreamId);
-        _events.Add(new ConnectionTerminated(errorCode, lastStreamId, debugData.ToArray()));
+        Emit(new ConnectionTerminated(errorCode, lastStreamId, debugData.ToArray()));
 
         // RFC 9113 §6.8: our streams above the last stream were not processed; they may be retried elsewhere.
         foreach (H2Stream stream in Streams.Live.Where(s => s.IsLocal && s.Id > lastStreamId).ToArray())
         {
+            object? userData = stream.UserData;
             stream.MoveTo(StreamState.Closed, StreamCloseReason.ResetReceived);
-            _events.Add(new StreamReset(stream.Id, ErrorCode.RefusedStream, remoteReset: true));
+            Emit(new StreamReset(stream.Id, ErrorCode.RefusedStream, remoteReset: true), userData);
         }
 
         Log?.Debug($"received GOAWAY ({errorCode}, last stream {lastStreamId})");
@@ -252,7 +297,7 @@ internal sealed class FrameDispatcher : IFrameHandler
                 throw new FlowControlException("WINDOW_UPDATE grows the connection window past 2^31-1.");
             }
 
-            _events.Add(new WindowUpdated(0, increment));
+            Emit(new WindowUpdated(0, increment));
             return;
         }
 
@@ -269,7 +314,7 @@ internal sealed class FrameDispatcher : IFrameHandler
 
         if (Errors.Apply(stream, stream.ReceiveWindowUpdate(increment)))
         {
-            _events.Add(new WindowUpdated(streamId, increment));
+            Emit(new WindowUpdated(streamId, increment), stream.UserData);
         }
     }
 
@@ -285,7 +330,7 @@ internal sealed class FrameDispatcher : IFrameHandler
         string? name = streamId == 0 ? Latin1.GetString(origin) : Streams.TryGet(streamId, out H2Stream? stream) ? stream.Origin : null;
         if (name is not null)
         {
-            _events.Add(new AlternativeServiceAvailable(name, Latin1.GetString(fieldValue)));
+            Emit(new AlternativeServiceAvailable(name, Latin1.GetString(fieldValue)));
         }
     }
 
@@ -294,7 +339,7 @@ internal sealed class FrameDispatcher : IFrameHandler
         // RFC 8336 §2.1: servers ignore ORIGIN.
         if (_context.Config.ClientSide)
         {
-            _events.Add(new OriginReceived(origins));
+            Emit(new OriginReceived(origins));
         }
         else
         {
@@ -312,7 +357,7 @@ internal sealed class FrameDispatcher : IFrameHandler
 
         // Reprioritizing costs us little, as no tree is kept, but a flood of it is still churn.
         _context.Defence.CountGlitch("a PRIORITY_UPDATE frame");
-        _events.Add(new PriorityUpdateReceived(prioritizedStreamId, Latin1.GetString(priorityFieldValue)));
+        Emit(new PriorityUpdateReceived(prioritizedStreamId, Latin1.GetString(priorityFieldValue)));
     }
 
     public void OnUnknownFrame(in FrameHeader header, ReadOnlySpan<byte> payload)
@@ -326,7 +371,7 @@ internal sealed class FrameDispatcher : IFrameHandler
             return;
         }
 
-        _events.Add(new UnknownFrameReceived(new UnknownFrame(header.Type, header.Flags, header.StreamId, payload.ToArray())));
+        Emit(new UnknownFrameReceived(new UnknownFrame(header.Type, header.Flags, header.StreamId, payload.ToArray())));
     }
 
     // RFC 9113 §6.3, §6.9: the frame's format is checked before the stream's state, so a malformed
@@ -334,15 +379,15 @@ internal sealed class FrameDispatcher : IFrameHandler
     public void OnStreamError(ProtocolException exception) =>
         Errors.FrameFormatError(exception.StreamId!.Value, exception.ErrorCode, exception.Message);
 
-    internal void AddIfNotNull(Event? item)
+    internal void EmitIfNotNull(Event? item, object? userData)
     {
         if (item is not null)
         {
-            _events.Add(item);
+            Emit(item, userData);
         }
     }
 
-    private void Fail(ProtocolException error, Event[] events)
+    private void Fail(ProtocolException error)
     {
         // RFC 9113 §5.4.1: the last stream we may have acted on, then the error code, and the
         // reason as debug data (ASCII, bounded).
@@ -356,7 +401,6 @@ internal sealed class FrameDispatcher : IFrameHandler
         int last = _context.State.LastProcessed(Streams.HighestInbound);
         GoAwayFrame.Write(_context.Outbound, last, error.ErrorCode, debug);
         _context.State.SentGoAway(last, error: true);
-        error.Events = events;
         Log?.Debug($"connection error {error.ErrorCode}: {error.Message}");
     }
 

@@ -37,6 +37,7 @@ internal sealed class H2Stream
         IsConnectRequest = false;
         Origin = null;
         WorkCompleted = false;
+        UserData = null;
     }
 
     public int Id { get; private set; }
@@ -82,6 +83,9 @@ internal sealed class H2Stream
 
     /// <summary>Whether the application said its work for the stream is done, so a reset need not hold it.</summary>
     public bool WorkCompleted { get; set; }
+
+    /// <summary>The application's object for the stream (nghttp2's stream user data), dropped when the stream closes.</summary>
+    public object? UserData { get; set; }
 
     /// <summary>Streams in the open and half-closed states count against SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2).</summary>
     public bool CountsAsActive => State is StreamState.Open or StreamState.HalfClosedLocal or StreamState.HalfClosedRemote;

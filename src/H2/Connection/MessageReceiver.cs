@@ -14,7 +14,6 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
 {
     private StreamTable Streams => context.Streams;
 
-    private List<Event> Events => dispatcher.Events;
 
     /// <summary>A whole HEADERS block on <paramref name="streamId"/>; <paramref name="stream"/> is the live stream it was on when the block began, if any.</summary>
     public void OnHeaders(int streamId, H2Stream? stream, in ReceivedBlock block, bool endStream, StreamPriority? priority)
@@ -95,6 +94,9 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
 
         bool furtherInformational = kind == MessageKind.Response && info.IsInformational && stream.InboundPhase == HeaderPhase.Informational;
         HeaderField[] headers = block.Fields;
+
+        // Taken before the block can close the stream, which drops it.
+        object? userData = stream.UserData;
         if (!dispatcher.Errors.Apply(stream, stream.ReceiveHeaders(kind, info, endStream, next)))
         {
             return;
@@ -110,15 +112,17 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
         StreamEnded? ended = endStream ? new StreamEnded(streamId) : null;
         PriorityUpdated? priorityUpdated = priority is StreamPriority p ? new PriorityUpdated(streamId, p.Weight, p.DependsOn, p.Exclusive) : null;
         stream.Announced = true;
-        Events.Add(kind switch
-        {
-            MessageKind.Request => new RequestReceived(streamId, headers, ended, priorityUpdated),
-            MessageKind.Trailers => new TrailersReceived(streamId, headers, ended, priorityUpdated),
-            _ when info.IsInformational => new InformationalResponseReceived(streamId, headers, priorityUpdated),
-            _ => new ResponseReceived(streamId, headers, ended, priorityUpdated),
-        });
-        dispatcher.AddIfNotNull(ended);
-        dispatcher.AddIfNotNull(priorityUpdated);
+        dispatcher.Emit(
+            kind switch
+            {
+                MessageKind.Request => new RequestReceived(streamId, headers, ended, priorityUpdated),
+                MessageKind.Trailers => new TrailersReceived(streamId, headers, ended, priorityUpdated),
+                _ when info.IsInformational => new InformationalResponseReceived(streamId, headers, priorityUpdated),
+                _ => new ResponseReceived(streamId, headers, ended, priorityUpdated),
+            },
+            userData);
+        dispatcher.EmitIfNotNull(ended, userData);
+        dispatcher.EmitIfNotNull(priorityUpdated, userData);
         if (priority is StreamPriority self && self.DependsOn == streamId)
         {
             // RFC 9113 §5.3.1: a stream cannot depend on itself.
@@ -189,6 +193,6 @@ internal sealed class MessageReceiver(ConnectionContext context, FrameDispatcher
         promised.IsHeadRequest = info.Method == "HEAD";
         promised.Origin = parent.Origin;
         Streams.Add(promised, StreamState.ReservedRemote);
-        Events.Add(new PushedStreamReceived(promisedStreamId, streamId, block.Fields));
+        dispatcher.Emit(new PushedStreamReceived(promisedStreamId, streamId, block.Fields), parent.UserData);
     }
 }

@@ -42,10 +42,11 @@ internal sealed class PeerErrors(ConnectionContext context, FrameDispatcher disp
         if (Streams.TryGet(streamId, out H2Stream? stream))
         {
             HoldIfUnfinished(stream);
+            object? userData = stream.UserData;
             stream.MoveTo(StreamState.Closed, StreamCloseReason.ResetSent);
             if (stream.Announced)
             {
-                dispatcher.Events.Add(new StreamReset(streamId, errorCode, remoteReset: false));
+                dispatcher.Emit(new StreamReset(streamId, errorCode, remoteReset: false), userData);
             }
         }
         else

@@ -1,6 +1,6 @@
 using static H2.Connection.StreamInput;
 using static H2.Connection.StreamOutcome;
-using static H2.Connection.StreamState;
+using static H2.StreamState;
 
 namespace H2.Connection;
 

@@ -33,7 +33,10 @@ internal sealed class StreamTable(bool clientSide, int maxClosedStreams)
     public int ReservedInbound { get; private set; }
 
     /// <summary>The live streams.</summary>
-    public IEnumerable<H2Stream> Live => _live.Values;
+    public Dictionary<int, H2Stream>.ValueCollection Live => _live.Values;
+
+    /// <summary>How many streams are live (idle and closed ones are not).</summary>
+    public int LiveCount => _live.Count;
 
     public bool TryGet(int streamId, [MaybeNullWhen(false)] out H2Stream stream) => _live.TryGetValue(streamId, out stream);
 
@@ -123,6 +126,8 @@ internal sealed class StreamTable(bool clientSide, int maxClosedStreams)
 
         if (next == StreamState.Closed && _live.Remove(stream.Id))
         {
+            // The application's object goes with the stream (events about its closing were given it first).
+            stream.UserData = null;
             _closed.Remember(stream.Id, reason);
             if (_spare.Count < MaxSpareStreams)
             {
