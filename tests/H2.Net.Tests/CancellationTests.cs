@@ -97,14 +97,18 @@ public class CancellationTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource();
         await client.SendAsync(new H2ClientRequest("GET", "/"), cts.Token);
         var session = (H2.Net.Session.H2Session)typeof(H2Client).GetField("_session", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(client)!;
-        var streams = (Dictionary<int, H2.Net.Session.SessionStream>)typeof(H2.Net.Session.H2Session).GetProperty("Streams", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(session)!;
-        H2.Net.Session.SessionStream stream = streams[1];
+        H2.Net.Session.SessionStream stream;
+        lock (session.Sync)
+        {
+            stream = (H2.Net.Session.SessionStream)session.Connection.GetStreamUserData(1)!;
+        }
+
         var entered = new ManualResetEventSlim();
         var reader = new Thread(() =>
         {
             lock (session.Sync)
             {
-                // What ReleaseIfDone / the StreamReset case do on the reader thread.
+                // What ReleaseIfClosed / the StreamReset case do on the reader thread.
                 entered.Set();
                 Thread.Sleep(300);
                 stream.Released();

@@ -40,7 +40,7 @@ internal sealed class H2ClientSession : H2Session
         SessionStream? open;
         lock (Sync)
         {
-            open = Streams.TryGetValue(streamId, out SessionStream? stream) && !stream.RemoteEnded ? stream : null;
+            open = Connection.TryGetStream(streamId, out StreamInfo info) && !info.RemoteEnded ? info.UserData as SessionStream : null;
         }
 
         if (open is not null)
@@ -59,8 +59,8 @@ internal sealed class H2ClientSession : H2Session
         {
             if (upgraded)
             {
-                first = new ClientStream(this, 1) { LocalEnded = true };
-                AddStream(first);
+                first = new ClientStream(this, 1);
+                Track(first);
             }
 
             // A client asked for what comes: every response may use the whole window at once, so a
@@ -100,7 +100,7 @@ internal sealed class H2ClientSession : H2Session
         CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel));
         lock (Sync)
         {
-            if (Streams.ContainsKey(stream.Id))
+            if (!stream.Forgotten)
             {
                 stream.Cancellation = cancel;
             }
@@ -161,11 +161,11 @@ internal sealed class H2ClientSession : H2Session
         }
     }
 
-    protected override void OnEvent(Event @event, List<Action> later)
+    protected override void OnEvent(Event @event, SessionStream? stream)
     {
         switch (@event)
         {
-            case InformationalResponseReceived informational when Streams.TryGetValue(informational.StreamId, out SessionStream? stream):
+            case InformationalResponseReceived informational when stream is not null:
                 // The first few are kept for the application; a flood of them is not (the
                 // connection counts each beyond the first against its glitch budget).
                 if (((ClientStream)stream).Informational is { Count: < MaxInformationalResponses } kept)
@@ -174,23 +174,23 @@ internal sealed class H2ClientSession : H2Session
                 }
 
                 break;
-            case ResponseReceived response when Streams.TryGetValue(response.StreamId, out SessionStream? stream):
+            case ResponseReceived response when stream is not null:
                 var client = (ClientStream)stream;
                 client.Response.TrySetResult(new H2ClientResponse(client.Id, response.Headers, client.Body, client.Informational));
                 break;
             case PushedStreamReceived pushed:
-                var promised = new ClientStream(this, pushed.PushedStreamId) { LocalEnded = true };
-                AddStream(promised);
+                var promised = new ClientStream(this, pushed.PushedStreamId);
+                Track(promised);
                 _pushes.Writer.TryWrite(new H2PushedResponse(pushed.PushedStreamId, pushed.ParentStreamId, pushed.Headers, promised.Response.Task));
                 break;
             case RemoteSettingsChanged:
                 _serverSettingsReceived = true;
                 _serverSettings.TrySetResult();
-                HandleCommonEvent(@event, later);
-                later.Add(StreamReleased.Pulse);
+                OnCommonEvent(@event, stream);
+                Later(StreamReleased.Pulse);
                 break;
             default:
-                HandleCommonEvent(@event, later);
+                OnCommonEvent(@event, stream);
                 break;
         }
     }
@@ -212,9 +212,13 @@ internal sealed class H2ClientSession : H2Session
         List<(ClientStream Stream, Exception Error)>? late = null;
         lock (Sync)
         {
-            foreach (SessionStream candidate in Streams.Values)
+            foreach (StreamInfo info in Connection.LiveStreams)
             {
-                var stream = (ClientStream)candidate;
+                if (info.UserData is not ClientStream stream)
+                {
+                    continue;
+                }
+
                 Exception? error =
                     !stream.Response.Task.IsCompleted && Exceeds(now - stream.OpenedAt, _responseTimeout)
                         ? new TimeoutException($"No response on stream {stream.Id} within {_responseTimeout.TotalSeconds:0.###} s (ResponseTimeout).")
@@ -256,8 +260,8 @@ internal sealed class H2ClientSession : H2Session
                 {
                     int id = Connection.GetNextAvailableStreamId();
                     Connection.SendHeaders(id, headers, endStream);
-                    stream = new ClientStream(this, id) { LocalEnded = endStream };
-                    AddStream(stream);
+                    stream = new ClientStream(this, id);
+                    Track(stream);
                 }
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using H2.Hpack;
+using H2.Net.Session;
 
 namespace H2.Net.Server;
 
@@ -9,13 +10,12 @@ namespace H2.Net.Server;
 /// <see cref="Trailers"/> to end with a trailer section. Writes wait while the client's
 /// flow-control window is shut, so memory stays bounded however slowly the client reads.
 /// </summary>
-public sealed class H2ServerResponse
+public sealed class H2ServerResponse : IMessageHead
 {
     private readonly H2ServerSession _session;
     private readonly ServerStream _stream;
     private readonly bool _isHead;
     private Stream? _body;
-    private long? _declaredLength;
     private bool _endedByLength;
 
     internal H2ServerResponse(H2ServerSession session, ServerStream stream, bool isHead = false)
@@ -43,11 +43,11 @@ public sealed class H2ServerResponse
     /// </summary>
     public List<HeaderField> Trailers { get; } = [];
 
-    /// <summary>Whether the status and headers have been sent.</summary>
-    public bool HasStarted => _stream.HeadersSent;
+    /// <summary>Whether the status and headers have been sent (or the stream is gone, so they never can be).</summary>
+    public bool HasStarted => _session.HasStarted(_stream);
 
     /// <summary>Whether the response has ended (END_STREAM sent, or the stream reset).</summary>
-    public bool IsCompleted { get; private set; }
+    public bool IsCompleted => _session.LocallyEnded(_stream);
 
     /// <summary>Body octets sent so far.</summary>
     public long BytesSent { get; private set; }
@@ -107,7 +107,7 @@ public sealed class H2ServerResponse
             return Task.CompletedTask;
         }
 
-        if (IsCompleted)
+        if (_endedByLength)
         {
             return Task.FromException(new InvalidOperationException("The response has completed."));
         }
@@ -117,36 +117,25 @@ public sealed class H2ServerResponse
             return Task.FromException(new InvalidOperationException($"A {StatusCode} response has no content (RFC 9110 §15); its body cannot be written."));
         }
 
-        // The headers go in the same step as the first data.
-        IReadOnlyList<HeaderField>? headers = HasStarted ? null : FinalHeaders();
-
-        // The write that completes a declared content-length ends the stream with its last DATA
-        // frame, sparing an empty frame (and a trip through the connection) when the handler returns.
-        bool last = Trailers.Count == 0 && _declaredLength is long declared && BytesSent + data.Length == declared;
-        ValueTask write = _session.WriteAsync(_stream, headers, data, endStream: last, cancellationToken);
+        // The headers go in the same step as the first data, and the write that completes a
+        // declared content-length ends the stream with its last DATA frame, sparing an empty
+        // frame (and a trip through the connection) when the handler returns.
+        ValueTask<bool> write = _session.WriteAsync(_stream, this, data, endStream: false, endAtContentLength: Trailers.Count == 0, cancellationToken);
         if (write.IsCompletedSuccessfully)
         {
-            Wrote(data.Length, last);
+            Wrote(data.Length, write.Result);
             return Task.CompletedTask;
         }
 
-        return AwaitWriteAsync(write, data.Length, last);
+        return AwaitWriteAsync(write, data.Length);
     }
 
-    private async Task AwaitWriteAsync(ValueTask write, int length, bool last)
-    {
-        await write.ConfigureAwait(false);
-        Wrote(length, last);
-    }
+    private async Task AwaitWriteAsync(ValueTask<bool> write, int length) => Wrote(length, await write.ConfigureAwait(false));
 
-    private void Wrote(int length, bool last)
+    private void Wrote(int length, bool ended)
     {
         BytesSent += length;
-        if (last)
-        {
-            IsCompleted = true;
-            _endedByLength = true;
-        }
+        _endedByLength |= ended;
     }
 
     /// <summary>
@@ -157,35 +146,22 @@ public sealed class H2ServerResponse
     /// <returns>A task that completes once the end is queued.</returns>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        if (IsCompleted)
+        if (_endedByLength && Trailers.Count > 0)
         {
-            if (_endedByLength && Trailers.Count > 0)
-            {
-                throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write.");
-            }
-
-            return;
+            throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write.");
         }
 
-        if (!HasStarted && (Trailers.Count == 0 || _isHead))
+        if (Trailers.Count == 0 || _isHead)
         {
-            // A response to HEAD ends with its headers; trailers, which follow content, have no place.
-            Start(endStream: true);
+            // The headers and END_STREAM in one step when nothing has gone yet; a response to
+            // HEAD ends with its headers, and trailers, which follow content, have no place.
+            await _session.WriteAsync(_stream, this, ReadOnlyMemory<byte>.Empty, endStream: true, endAtContentLength: false, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             Start(endStream: false);
-            if (Trailers.Count > 0)
-            {
-                _session.SendHeaderBlock(_stream, Trailers, endStream: true);
-            }
-            else
-            {
-                await _session.WriteAsync(_stream, ReadOnlyMemory<byte>.Empty, endStream: true, cancellationToken).ConfigureAwait(false);
-            }
+            _session.SendHeaderBlock(_stream, Trailers, endStream: true);
         }
-
-        IsCompleted = true;
     }
 
     /// <summary>
@@ -198,39 +174,15 @@ public sealed class H2ServerResponse
     /// <returns>The pushed response, or <see langword="null"/>.</returns>
     public H2ServerResponse? Push(string path, IEnumerable<HeaderField>? headers = null) => _session.Push(_stream, path, headers);
 
-    internal void Abort() => IsCompleted = true;
+    // A response to HEAD has no content, so its headers end the stream (RFC 9113 §8.1).
+    private void Start(bool endStream) => _session.SendHead(_stream, this, endStream || _isHead);
 
-    private void Start(bool endStream)
-    {
-        if (HasStarted)
-        {
-            return;
-        }
-
-        // A response to HEAD has no content, so its headers end the stream (RFC 9113 §8.1).
-        endStream |= _isHead;
-        _session.SendHeaderBlock(_stream, FinalHeaders(), endStream);
-        if (endStream)
-        {
-            IsCompleted = true;
-        }
-    }
-
-    /// <summary>The status and headers, as sent; notes a declared content-length.</summary>
-    private HeaderField[] FinalHeaders()
+    /// <summary>The status and headers, as sent: built when they are about to go.</summary>
+    HeaderField[] IMessageHead.Build()
     {
         var fields = new HeaderField[Headers.Count + 1];
         fields[0] = (":status", StatusCode.ToString(CultureInfo.InvariantCulture));
-        for (int i = 0; i < Headers.Count; i++)
-        {
-            HeaderField field = Headers[i];
-            fields[i + 1] = field;
-            if (field.Name == "content-length" && long.TryParse(field.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long length))
-            {
-                _declaredLength = length;
-            }
-        }
-
+        Headers.CopyTo(fields, 1);
         return fields;
     }
 

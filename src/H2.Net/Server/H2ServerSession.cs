@@ -53,15 +53,14 @@ internal sealed class H2ServerSession : H2Session
             else
             {
                 connection.InitiateUpgradeConnection(upgrade.Http2Settings ?? string.Empty, upgrade.Method);
-                var stream = new ServerStream(session, 1) { RemoteEnded = upgrade.Body.Length == 0 };
-                session.AddStream(stream);
+                var stream = new ServerStream(session, 1);
+                session.Track(stream);
                 if (upgrade.Body.Length > 0)
                 {
                     _ = stream.Body.Enqueue(upgrade.Body, 0, out _);
                 }
 
                 stream.Body.Complete(null);
-                stream.RemoteEnded = true;
 
                 // The upgraded request runs a handler like any other, and is counted like one.
                 Interlocked.Increment(ref session._runningHandlers);
@@ -95,9 +94,9 @@ internal sealed class H2ServerSession : H2Session
                 .. headers ?? [],
             ];
             Connection.PushStream(parent.Id, id, fields);
-            pushed = new ServerStream(this, id) { RemoteEnded = true };
+            pushed = new ServerStream(this, id);
             pushed.Body.Complete(null);
-            AddStream(pushed);
+            Track(pushed);
         }
 
         SignalWriter();
@@ -106,37 +105,37 @@ internal sealed class H2ServerSession : H2Session
         return response;
     }
 
-    protected override void OnEvent(Event @event, List<Action> later)
+    protected override void OnEvent(Event @event, SessionStream? stream)
     {
         switch (@event)
         {
             case RequestReceived request:
-                var stream = new ServerStream(this, request.StreamId);
-                AddStream(stream);
+                var opened = new ServerStream(this, request.StreamId);
+                Track(opened);
                 if (request.StreamEnded is not null)
                 {
-                    stream.Body.Complete(null);
+                    opened.Body.Complete(null);
                 }
                 else if (_options.AnswerExpectContinue && ExpectsContinue(request.Headers))
                 {
-                    stream.Body.ContinueExpected = true;
+                    opened.Body.ContinueExpected = true;
                 }
 
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
                 {
-                    Refuse(stream, later);
+                    Refuse(opened);
                     break;
                 }
 
                 Interlocked.Increment(ref _runningHandlers);
-                _opened.Add((stream, request.Headers));
+                _opened.Add((opened, request.Headers));
                 break;
             case RemoteSettingsChanged:
                 _settingsReceived = true;
-                HandleCommonEvent(@event, later);
+                OnCommonEvent(@event, stream);
                 break;
             default:
-                HandleCommonEvent(@event, later);
+                OnCommonEvent(@event, stream);
                 break;
         }
     }
@@ -159,7 +158,7 @@ internal sealed class H2ServerSession : H2Session
     {
         lock (Sync)
         {
-            if (Connection.IsClosed || !Streams.TryGetValue(streamId, out SessionStream? stream) || stream.HeadersSent || stream.LocalEnded)
+            if (Connection.IsClosed || !Connection.TryGetStream(streamId, out StreamInfo info) || info.FinalHeadersSent || info.LocalEnded)
             {
                 return;
             }
@@ -172,10 +171,10 @@ internal sealed class H2ServerSession : H2Session
 
     /// <summary>RFC 9113 §8.7: refused before any processing, so the client may retry it.</summary>
     /// <remarks>Its own method, so the closure is allocated only when a stream is refused.</remarks>
-    private void Refuse(ServerStream stream, List<Action> later)
+    private void Refuse(ServerStream stream)
     {
         LimitTripped("concurrent_handlers");
-        later.Add(() =>
+        Later(() =>
         {
             Reset(stream, ErrorCode.RefusedStream);
             CompleteWork(stream);
@@ -226,7 +225,6 @@ internal sealed class H2ServerSession : H2Session
         catch (Exception e) when (stream.Aborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
             // The client reset the stream or went away; nothing to answer.
-            context.Response.Abort();
         }
         catch (Exception e)
         {
@@ -269,7 +267,7 @@ internal sealed class H2ServerSession : H2Session
         bool wake;
         lock (Sync)
         {
-            unread = completed && !stream.RemoteEnded && Streams.ContainsKey(stream.Id);
+            unread = completed && !stream.Forgotten && Connection.TryGetStream(stream.Id, out StreamInfo info) && !info.RemoteEnded;
             ReturnCredit(stream.Body.Abandon());
             if (!unread && !Connection.IsClosed)
             {
@@ -310,9 +308,9 @@ internal sealed class H2ServerSession : H2Session
         List<(ServerStream Stream, string Reason)>? slow = null;
         lock (Sync)
         {
-            foreach (SessionStream candidate in Streams.Values)
+            foreach (StreamInfo info in Connection.LiveStreams)
             {
-                if (candidate is not ServerStream { Context: { } context } stream)
+                if (info.UserData is not ServerStream { Context: { } context } stream)
                 {
                     continue;
                 }

@@ -1,6 +1,11 @@
 namespace H2.Net.Session;
 
-/// <summary>One stream as the session sees it: the body coming in, the window going out, and its cancellation.</summary>
+/// <summary>
+/// One stream's record in the I/O layer, attached to the connection's own stream: the body coming
+/// in, the waits going out, and its cancellation. What the stream's state is — which sides have
+/// ended, which header blocks have passed — the connection says; this record keeps only what the
+/// connection cannot know.
+/// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source lives as long as the stream; the application may hold its token.")]
 internal class SessionStream
 {
@@ -31,14 +36,8 @@ internal class SessionStream
     /// <summary>Why the stream ended early, if it did.</summary>
     public ErrorCode? ResetCode { get; private set; }
 
-    /// <summary>Whether our (final or informational) header block has been queued; guarded by the session lock.</summary>
-    public bool HeadersSent { get; set; }
-
-    /// <summary>Whether our side has sent END_STREAM (or the stream was reset).</summary>
-    public bool LocalEnded { get; set; }
-
-    /// <summary>Whether the peer's side has ended (END_STREAM or reset).</summary>
-    public bool RemoteEnded { get; set; }
+    /// <summary>Whether the session is done with the stream (it closed, or was reset); guarded by the session lock.</summary>
+    public bool Forgotten { get; set; }
 
     /// <summary>
     /// Ends the stream early; called under the session lock, with continuations run later. Waits on
@@ -47,8 +46,6 @@ internal class SessionStream
     public virtual void Abort(ErrorCode code, string reason, Exception? error = null)
     {
         ResetCode ??= code;
-        LocalEnded = true;
-        RemoteEnded = true;
         Body.Fail(error ?? new IOException($"Stream {Id} was reset ({code}): {reason}"));
         Window.Set();
     }

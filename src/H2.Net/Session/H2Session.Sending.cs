@@ -1,0 +1,225 @@
+using H2.Hpack;
+
+namespace H2.Net.Session;
+
+/// <summary>
+/// The sending side of a session's streams: header blocks and body data go into the connection
+/// as its flow-control windows allow, the writer being woken to take them out. A write that fits
+/// takes one step under the lock; one that does not waits for WINDOW_UPDATE or for the transport.
+/// </summary>
+internal abstract partial class H2Session
+{
+    /// <summary>
+    /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
+    /// shut and for the transport when too much is queued. <paramref name="head"/>, when given and
+    /// the final header block has not gone yet, is sent first, in the same step as the first data
+    /// (a whole small response takes one lock). With <paramref name="endAtContentLength"/>, the
+    /// write that completes a declared content-length ends the stream with its last DATA frame.
+    /// </summary>
+    /// <returns>Whether this write ended our side of the stream.</returns>
+    public ValueTask<bool> WriteAsync(SessionStream stream, IMessageHead? head, ReadOnlyMemory<byte> data, bool endStream, bool endAtContentLength, CancellationToken cancellationToken)
+    {
+        // Most writes fit at once: no wait, no token, no state machine.
+        bool done;
+        try
+        {
+            done = TrySend(stream, head, ref data, ref endStream, endAtContentLength, checkTransport: true, out _);
+        }
+        catch (Exception e)
+        {
+            // As an async method would: the caller sees the failure when it awaits.
+            return ValueTask.FromException<bool>(e);
+        }
+
+        return done ? new ValueTask<bool>(endStream) : new ValueTask<bool>(WriteSlowAsync(stream, data, endStream, cancellationToken));
+    }
+
+    /// <summary>Sends body data on a stream; see the overload with a message head.</summary>
+    public ValueTask WriteAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
+    {
+        ValueTask<bool> write = WriteAsync(stream, null, data, endStream, endAtContentLength: false, cancellationToken);
+        return write.IsCompletedSuccessfully ? default : new ValueTask(write.AsTask());
+    }
+
+    /// <summary>Queues a header block (final headers or trailers); with <paramref name="endStream"/>, our side of the stream ends with it.</summary>
+    public void SendHeaderBlock(SessionStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
+    {
+        lock (Sync)
+        {
+            ThrowIfClosed();
+            QueueHeaders(stream, headers, endStream);
+        }
+
+        SignalWriter();
+    }
+
+    /// <summary>Queues the final header block built by <paramref name="head"/> unless it has gone already; returns whether it went now.</summary>
+    public bool SendHead(SessionStream stream, IMessageHead head, bool endStream)
+    {
+        lock (Sync)
+        {
+            ThrowIfUnusable(stream);
+            if (FinalHeadersSent(stream))
+            {
+                return false;
+            }
+
+            QueueHeaders(stream, head.Build(), endStream);
+        }
+
+        SignalWriter();
+        return true;
+    }
+
+    /// <summary>Whether the stream's final header block has been queued, or the stream can take none any more; called under <see cref="Sync"/>.</summary>
+    public bool FinalHeadersSent(SessionStream stream) => !Connection.TryGetStream(stream.Id, out StreamInfo info) || info.FinalHeadersSent;
+
+    /// <summary>Whether our side of the stream has ended (END_STREAM queued, or the stream is gone).</summary>
+    public bool LocallyEnded(SessionStream stream)
+    {
+        lock (Sync)
+        {
+            return !Connection.TryGetStream(stream.Id, out StreamInfo info) || info.LocalEnded;
+        }
+    }
+
+    /// <summary>Whether the stream's final header block has been queued, or the stream can take none any more.</summary>
+    public bool HasStarted(SessionStream stream)
+    {
+        lock (Sync)
+        {
+            return FinalHeadersSent(stream);
+        }
+    }
+
+    /// <summary>
+    /// Queues what the windows allow in one step under the lock; returns whether the write is
+    /// complete. With <paramref name="checkTransport"/>, queues no data while the transport is behind.
+    /// </summary>
+    private bool TrySend(SessionStream stream, IMessageHead? head, ref ReadOnlyMemory<byte> data, ref bool endStream, bool endAtContentLength, bool checkTransport, out bool sent)
+    {
+        sent = false;
+        bool ended = false;
+        lock (Sync)
+        {
+            ThrowIfUnusable(stream);
+            if (!Connection.TryGetStream(stream.Id, out StreamInfo info) || info.LocalEnded)
+            {
+                // Ending what has ended is nothing to do (a handler that completes twice, say).
+                return data.IsEmpty && endStream
+                    ? true
+                    : throw new InvalidOperationException($"Our side of stream {stream.Id} has ended: nothing more can be sent on it.");
+            }
+
+            if (head is not null && !info.FinalHeadersSent)
+            {
+                bool headersEnd = endStream && data.IsEmpty;
+                QueueHeaders(stream, head.Build(), headersEnd);
+                sent = true;
+                ended = headersEnd;
+                if (endAtContentLength && !ended)
+                {
+                    // The content-length the headers declared is known now.
+                    Connection.TryGetStream(stream.Id, out info);
+                }
+            }
+
+            if (endAtContentLength && !endStream && info.OutboundRemainingLength == data.Length)
+            {
+                endStream = true;
+            }
+
+            if (!ended && (!checkTransport || Connection.OutboundDataLength <= OutboundHighWater))
+            {
+                int window = Connection.LocalFlowControlWindow(stream.Id);
+                int size = Math.Min(Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
+                if (size > 0 || (data.IsEmpty && endStream))
+                {
+                    bool last = endStream && size == data.Length;
+                    Connection.SendData(stream.Id, data.Span[..size], last);
+                    stream.Sending.Add(size);
+                    data = data[size..];
+                    sent = true;
+                    if (last)
+                    {
+                        ended = true;
+                        ReleaseIfClosed(stream);
+                    }
+                }
+            }
+        }
+
+        if (sent)
+        {
+            SignalWriter();
+        }
+
+        return data.IsEmpty && (!endStream || ended);
+    }
+
+    private async Task<bool> WriteSlowAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
+        while (true)
+        {
+            // Wait before queueing while the transport is behind, so no stream adds to a full
+            // queue; each turn adds at most MaxQueuedBytesPerStream, so the queue stays bounded
+            // however many streams write at once and however large the peer's frames and windows.
+            // This wait is the whole connection's, so it does not count against this stream's
+            // minimum rate (a slow reader of the socket meets the write timeout instead).
+            await _writer.WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
+            if (TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out bool sent))
+            {
+                return endStream;
+            }
+
+            if (!sent)
+            {
+                // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
+                H2NetMetrics.FlowControlStalls.Add(1, Role);
+                await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting.Token)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Queues a header block; called under <see cref="Sync"/>.</summary>
+    private void QueueHeaders(SessionStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
+    {
+        Connection.SendHeaders(stream.Id, headers, endStream);
+        if (endStream)
+        {
+            ReleaseIfClosed(stream);
+        }
+    }
+
+    /// <summary>Awaits the peer's flow-control window, timing the wait for the stream's minimum data rate.</summary>
+    private async Task WaitOnPeerAsync(SessionStream stream, Task wait)
+    {
+        lock (Sync)
+        {
+            stream.Sending.BeginWait(Environment.TickCount64);
+        }
+
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (Sync)
+            {
+                stream.Sending.EndWait(Environment.TickCount64);
+            }
+        }
+    }
+
+    private void ThrowIfUnusable(SessionStream stream)
+    {
+        if (stream.ResetCode is ErrorCode code)
+        {
+            throw new IOException($"Stream {stream.Id} was reset ({code}).");
+        }
+
+        ThrowIfClosed();
+    }
+}

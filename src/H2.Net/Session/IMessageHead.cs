@@ -1,0 +1,10 @@
+using H2.Hpack;
+
+namespace H2.Net.Session;
+
+/// <summary>Builds a message's final header block when it is about to be sent, so it goes out in the same step as the first data.</summary>
+internal interface IMessageHead
+{
+    /// <summary>The fields, pseudo-header fields first.</summary>
+    HeaderField[] Build();
+}
