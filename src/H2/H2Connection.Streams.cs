@@ -44,7 +44,8 @@ public sealed partial class H2Connection
     /// <param name="headers">The fields, pseudo-header fields first.</param>
     /// <param name="endStream">Whether this ends our side of the stream (END_STREAM).</param>
     /// <param name="priority">RFC 7540 priority fields to include, if any.</param>
-    /// <exception cref="ProtocolException">The fields fail validation, or the stream cannot take headers now.</exception>
+    /// <exception cref="InvalidHeaderException">The fields fail validation or exceed the peer's header list size; nothing was queued.</exception>
+    /// <exception cref="ProtocolException">The stream cannot take headers now.</exception>
     /// <exception cref="StreamClosedException">Our side of the stream is closed.</exception>
     /// <exception cref="StreamIdTooLowException">A new stream's identifier is not above those used.</exception>
     /// <exception cref="TooManyStreamsException">The peer's SETTINGS_MAX_CONCURRENT_STREAMS would be exceeded.</exception>

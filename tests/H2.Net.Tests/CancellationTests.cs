@@ -123,7 +123,7 @@ public class CancellationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SendAfterTheTransportClosed_FailsPromptlyWithIOException()
+    public async Task SendAfterTheTransportClosed_FailsPromptlyWithAConnectionException()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -142,7 +142,7 @@ public class CancellationTests(ITestOutputHelper output)
         await client.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Exception? e = await Record.ExceptionAsync(() => client.SendAsync(new H2ClientRequest("GET", "/")).WaitAsync(TimeSpan.FromSeconds(3)));
         output.WriteLine(e?.GetType().Name + ": " + e?.Message);
-        Assert.IsType<IOException>(e);
+        Assert.True(Assert.IsType<H2ConnectionException>(e).RequestNotProcessed);
         listener.Stop();
     }
 }

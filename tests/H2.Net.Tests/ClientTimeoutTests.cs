@@ -102,7 +102,9 @@ public class ClientTimeoutTests
 
         // The glitch budget cuts the connection off (GOAWAY ENHANCE_YOUR_CALM) well before the timeout.
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(new H2ClientRequest("GET", "/")).WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.IsType<IOException>(error);
+        H2ConnectionException failure = Assert.IsType<H2ConnectionException>(error);
+        Assert.Equal(ErrorCode.EnhanceYourCalm, failure.ErrorCode);
+        Assert.False(failure.RequestNotProcessed);
     }
 
     [Fact]

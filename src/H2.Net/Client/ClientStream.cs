@@ -19,9 +19,17 @@ internal sealed class ClientStream(H2Session session, int id) : SessionStream(se
     /// <summary>When the request (or the promise) was sent (<see cref="Environment.TickCount64"/>), for the response timeout.</summary>
     public long OpenedAt { get; } = Environment.TickCount64;
 
-    public override void Abort(ErrorCode code, string reason, Exception? error = null)
+    public override void Abort(ErrorCode code, Exception error)
     {
-        base.Abort(code, reason, error);
-        Response.TrySetException(error ?? new IOException($"Stream {Id} was reset ({code}) before its response: {reason}"));
+        base.Abort(code, error);
+        if (Failure is OperationCanceledException cancelled)
+        {
+            // As HttpClient: a cancelled request is a cancelled task, carrying the caller's token.
+            Response.TrySetCanceled(cancelled.CancellationToken);
+        }
+        else
+        {
+            Response.TrySetException(Failure!);
+        }
     }
 }

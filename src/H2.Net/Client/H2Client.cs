@@ -1,8 +1,10 @@
 using System.IO.Pipelines;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
+using H2.Events;
 using H2.Net.Transport;
 
 namespace H2.Net.Client;
@@ -39,6 +41,17 @@ public sealed class H2Client : IAsyncDisposable
     public Task Completion => _session.Completion;
 
     /// <summary>
+    /// Completes with the server's GOAWAY (RFC 9113 §6.8) when it arrives: from then on the
+    /// connection opens no stream, and requests sent on it fail with an
+    /// <see cref="H2ConnectionException"/> whose <see cref="H2ConnectionException.RequestNotProcessed"/>
+    /// is true, so a pool should send them elsewhere. Cancelled if the connection ends without one.
+    /// </summary>
+    public Task<ConnectionTerminated> GoAway => _session.GoAway;
+
+    /// <summary>Whether the server has sent GOAWAY, so that no new request may be sent on this connection.</summary>
+    public bool GoAwayReceived => _session.GoAway.IsCompletedSuccessfully;
+
+    /// <summary>
     /// Connects to the server of <paramref name="uri"/> (its scheme, host and port) and waits for
     /// the server's SETTINGS, which end its connection preface (RFC 9113 §3.4).
     /// </summary>
@@ -46,8 +59,12 @@ public sealed class H2Client : IAsyncDisposable
     /// <param name="options">How to connect.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
     /// <returns>The connected client.</returns>
-    /// <exception cref="IOException">The server does not speak HTTP/2 this way, or closed the connection.</exception>
+    /// <exception cref="H2ConnectionException">
+    /// Connecting failed: the socket or TLS error is the inner exception; a server that does not
+    /// speak HTTP/2 this way (no ALPN <c>h2</c>, a refused upgrade) or closed the connection says so.
+    /// </exception>
     /// <exception cref="TimeoutException">Connecting took longer than <see cref="H2ClientOptions.ConnectTimeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<H2Client> ConnectAsync(Uri uri, H2ClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -66,7 +83,7 @@ public sealed class H2Client : IAsyncDisposable
             await client._session.ServerSettings.WaitAsync(connecting.Token).ConfigureAwait(false);
             return client;
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or AuthenticationException)
         {
             if (client is not null)
             {
@@ -74,13 +91,23 @@ public sealed class H2Client : IAsyncDisposable
                 await client.Completion.ConfigureAwait(false);
             }
 
-            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            if (e is OperationCanceledException)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException($"Connecting to {uri.Authority} was cancelled.", e, cancellationToken);
+                }
+
                 throw new TimeoutException(
                     $"Connecting to {uri.Authority} did not complete within {options.ConnectTimeout.TotalSeconds:0.###} s (ConnectTimeout){(client is null ? "" : ": the server sent no SETTINGS")}.");
             }
 
-            throw;
+            if (e is H2ConnectionException)
+            {
+                throw;
+            }
+
+            throw new H2ConnectionException(ErrorCode.ConnectError, null, $"Connecting to {uri.Authority} failed: {e.Message}", requestNotProcessed: true, e);
         }
     }
 
@@ -118,7 +145,7 @@ public sealed class H2Client : IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
                 if (ssl.NegotiatedApplicationProtocol != SslApplicationProtocol.Http2)
                 {
-                    throw new IOException("The server did not agree to HTTP/2 (ALPN h2).");
+                    throw new H2ConnectionException(ErrorCode.Http11Required, null, $"The server at {authority} did not agree to HTTP/2 (ALPN h2).", requestNotProcessed: true);
                 }
 
                 return Start(transport, "https", authority, options);
@@ -206,18 +233,18 @@ public sealed class H2Client : IAsyncDisposable
         }
         catch (Http11Exception e)
         {
-            throw new IOException($"The server's answer to the upgrade is not HTTP/1.1: {e.Message}", e);
+            throw new H2ConnectionException(ErrorCode.ConnectError, null, $"The server's answer to the upgrade is not HTTP/1.1: {e.Message}", requestNotProcessed: true, e);
         }
 
         if (response is not (byte[] head, byte[] rest))
         {
-            throw new IOException("The server closed the connection during the upgrade.");
+            throw new H2ConnectionException(ErrorCode.ConnectError, null, "The server closed the connection during the upgrade.", requestNotProcessed: true);
         }
 
         string statusLine = Encoding.Latin1.GetString(head).Split("\r\n")[0];
         if (!statusLine.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
         {
-            throw new IOException($"The server refused to upgrade to h2c: {statusLine}");
+            throw new H2ConnectionException(ErrorCode.Http11Required, null, $"The server refused to upgrade to h2c: {statusLine}", requestNotProcessed: true);
         }
 
         var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);

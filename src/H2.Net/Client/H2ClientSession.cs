@@ -18,6 +18,7 @@ internal sealed class H2ClientSession : H2Session
 
     private readonly Channel<H2PushedResponse> _pushes = Channel.CreateUnbounded<H2PushedResponse>();
     private readonly TaskCompletionSource _serverSettings = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ConnectionTerminated> _goAway = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _responseTimeout;
     private readonly TimeSpan _idleTimeout;
     private bool _serverSettingsReceived;
@@ -32,6 +33,14 @@ internal sealed class H2ClientSession : H2Session
 
     /// <summary>Completes when the server's first SETTINGS has arrived; fails if the connection closes first.</summary>
     public Task ServerSettings => _serverSettings.Task;
+
+    /// <summary>As HttpClient: a cancelled read of a response body ends the request, resetting its stream with CANCEL.</summary>
+    public override OperationCanceledException ReadCancelled(SessionStream stream, CancellationToken token)
+    {
+        var cancelled = new OperationCanceledException(token);
+        Reset(stream, ErrorCode.Cancel, cancelled);
+        return cancelled;
+    }
 
     /// <summary>A response body dropped before its end: stop the server sending the rest.</summary>
     public override void BodyDisposed(H2BodyStream body, int streamId)
@@ -50,6 +59,9 @@ internal sealed class H2ClientSession : H2Session
     }
 
     public ChannelReader<H2PushedResponse> Pushes => _pushes.Reader;
+
+    /// <summary>Completes with the server's GOAWAY; cancelled if the connection ends without one.</summary>
+    public Task<ConnectionTerminated> GoAway => _goAway.Task;
 
     /// <summary>Starts the loops; with an upgrade, stream 1 awaits the response to the HTTP/1.1 request.</summary>
     public Task<H2ClientResponse>? Begin(bool upgraded)
@@ -80,24 +92,12 @@ internal sealed class H2ClientSession : H2Session
     {
         bool hasBody = !request.Content.IsEmpty || request.ContentStream is not null;
         bool hasTrailers = request.Trailers.Count > 0;
-        List<HeaderField> headers =
-        [
-            (":method", request.Method),
-            (":scheme", scheme),
-            (":authority", request.Authority ?? authority),
-            (":path", request.Path),
-            .. request.Headers,
-        ];
-        if (hasTrailers && !request.Headers.Exists(h => h.Name == "trailer"))
-        {
-            // RFC 9110 §6.6.2: announce the trailer fields; some servers (Go's) drop those not announced.
-            headers.Add(("trailer", string.Join(", ", request.Trailers.Select(t => t.Name).Distinct(StringComparer.Ordinal))));
-        }
+        List<HeaderField> headers = RequestHeaderList.Build(request, scheme, authority);
 
         ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, cancellationToken).ConfigureAwait(false);
 
         // The token resets the stream until it ends, so it also cancels a body being read.
-        CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel));
+        CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel, new OperationCanceledException(cancellationToken)));
         lock (Sync)
         {
             if (!stream.Forgotten)
@@ -157,7 +157,7 @@ internal sealed class H2ClientSession : H2Session
 
         if (hasTrailers)
         {
-            SendHeaderBlock(stream, request.Trailers, endStream: true);
+            SendHeaderBlock(stream, RequestHeaderList.Trailers(request.Trailers), endStream: true);
         }
     }
 
@@ -183,6 +183,10 @@ internal sealed class H2ClientSession : H2Session
                 Track(promised);
                 _pushes.Writer.TryWrite(new H2PushedResponse(pushed.PushedStreamId, pushed.ParentStreamId, pushed.Headers, promised.Response.Task));
                 break;
+            case ConnectionTerminated goAway:
+                OnCommonEvent(@event, stream);
+                _goAway.TrySetResult(goAway);
+                break;
             case RemoteSettingsChanged:
                 _serverSettingsReceived = true;
                 _serverSettings.TrySetResult();
@@ -199,7 +203,8 @@ internal sealed class H2ClientSession : H2Session
     {
         _watch?.Dispose();
         _pushes.Writer.TryComplete();
-        _serverSettings.TrySetException(new IOException("The connection closed before the server's SETTINGS arrived.", Failure));
+        _goAway.TrySetCanceled();
+        _serverSettings.TrySetException(new H2ConnectionException(ErrorCode.ConnectError, null, "The connection closed before the server's SETTINGS arrived.", requestNotProcessed: true, Failure));
     }
 
     /// <summary>
@@ -235,7 +240,7 @@ internal sealed class H2ClientSession : H2Session
         foreach ((ClientStream stream, Exception error) in late ?? [])
         {
             LimitTripped("client_timeout");
-            Reset(stream, ErrorCode.Cancel, error.Message, error);
+            Reset(stream, ErrorCode.Cancel, error);
         }
     }
 
@@ -250,16 +255,14 @@ internal sealed class H2ClientSession : H2Session
             ClientStream? stream = null;
             lock (Sync)
             {
-                if (Connection.IsClosed || IsTransportClosed)
-                {
-                    throw new IOException("The HTTP/2 connection is closed.", Failure);
-                }
+                ThrowIfClosed(newStream: true);
+                ThrowIfGoingAway();
 
                 uint limit = _serverSettingsReceived ? Connection.RemoteSettings.MaxConcurrentStreams : AssumedStreamLimit;
                 if (Connection.OpenOutboundStreams < limit)
                 {
                     int id = Connection.GetNextAvailableStreamId();
-                    Connection.SendHeaders(id, headers, endStream);
+                    SendHeaders(id, headers, endStream);
                     stream = new ClientStream(this, id);
                     Track(stream);
                 }

@@ -11,6 +11,7 @@ namespace H2.Net;
 public sealed class H2BodyStream : Stream
 {
     private readonly H2Session _session;
+    private readonly SessionStream _owner;
     private readonly int _streamId;
     // Created with the first DATA: most requests have no body.
     private Queue<(ReadOnlyMemory<byte> Data, int FlowControlled)>? _chunks;
@@ -20,10 +21,11 @@ public sealed class H2BodyStream : Stream
     private bool _abandoned;
     private Exception? _error;
 
-    internal H2BodyStream(H2Session session, int streamId)
+    internal H2BodyStream(SessionStream owner)
     {
-        _session = session;
-        _streamId = streamId;
+        _owner = owner;
+        _session = owner.Session;
+        _streamId = owner.Id;
     }
 
     /// <summary>
@@ -199,7 +201,10 @@ public sealed class H2BodyStream : Stream
         sendContinue = false;
         if (_error is not null)
         {
-            throw new IOException(_error.Message, _error);
+            // Failures that are already what a reader catches keep their type (H2StreamException,
+            // H2ConnectionException, OperationCanceledException); others, a timeout say, come
+            // wrapped in an IOException as a stream's reader expects.
+            throw _error is IOException or OperationCanceledException ? _error : new IOException(_error.Message, _error);
         }
 
         if (_completed)
@@ -225,6 +230,10 @@ public sealed class H2BodyStream : Stream
         try
         {
             await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw _session.ReadCancelled(_owner, cancellationToken);
         }
         finally
         {

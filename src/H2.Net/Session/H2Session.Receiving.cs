@@ -85,6 +85,12 @@ internal abstract partial class H2Session : IEventSink
     {
     }
 
+    /// <summary>
+    /// A read of the stream's body was cancelled through <paramref name="token"/>; returns what the
+    /// reader throws. A server's handler may still answer, so nothing more happens by default.
+    /// </summary>
+    public virtual OperationCanceledException ReadCancelled(SessionStream stream, CancellationToken token) => new(token);
+
     /// <summary>A body stream was disposed: nobody will read the rest, so its credit goes back now (the stream may be closed already).</summary>
     public virtual void BodyDisposed(H2BodyStream body, int streamId)
     {
@@ -124,7 +130,7 @@ internal abstract partial class H2Session : IEventSink
             case StreamReset reset when stream is { Forgotten: false }:
                 Forget(stream);
                 bool bodyEnded = stream.Body.IsCompleteUnderLock;
-                stream.Abort(reset.ErrorCode, reset.RemoteReset ? "reset by the peer" : "reset after a protocol error");
+                stream.Abort(reset.ErrorCode, ResetFailure(reset, stream.Id));
                 if (!bodyEnded)
                 {
                     ReturnCredit(stream.Body.Abandon());
@@ -145,10 +151,28 @@ internal abstract partial class H2Session : IEventSink
                                                     || changed.ChangedSettings.ContainsKey(SettingCode.MaxFrameSize):
                 WakeAllWriters();
                 break;
-            case ConnectionTerminated:
+            case ConnectionTerminated goAway:
+                _goAwayReceived = (goAway.ErrorCode, goAway.LastStreamId);
                 BeginClosing();
                 break;
         }
+    }
+
+    /// <summary>What a reset stream's waits fail with: the reset, or the GOAWAY that refused the stream (RFC 9113 §6.8).</summary>
+    private Exception ResetFailure(StreamReset reset, int streamId)
+    {
+        if (reset is { RemoteReset: true, ErrorCode: ErrorCode.RefusedStream } && _goAwayReceived is (_, int last) && streamId > last)
+        {
+            return ConnectionFailure(streamId);
+        }
+
+        return new H2StreamException(
+            reset.ErrorCode,
+            streamId,
+            reset.RemoteReset
+                ? $"Stream {streamId} was reset by the peer ({reset.ErrorCode})."
+                : $"Stream {streamId} was reset after the peer broke the protocol on it ({reset.ErrorCode}).",
+            requestNotProcessed: reset is { RemoteReset: true, ErrorCode: ErrorCode.RefusedStream });
     }
 
     /// <summary>Resets a stream once the lock is released; its own method, so the closure is allocated only when used.</summary>
@@ -256,7 +280,7 @@ internal abstract partial class H2Session : IEventSink
 
             foreach (SessionStream stream in streams)
             {
-                stream.Abort(ErrorCode.Cancel, "the connection closed");
+                stream.Abort(ErrorCode.Cancel, ConnectionFailure(stream.Id));
                 Forget(stream);
             }
         }

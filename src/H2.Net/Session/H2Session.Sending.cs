@@ -160,6 +160,26 @@ internal abstract partial class H2Session
     private async Task<bool> WriteSlowAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken cancellationToken)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Aborted);
+        try
+        {
+            return await WriteWhenAllowedAsync(stream, data, endStream, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up part-way: the message cannot be finished, so the stream goes
+            // (CANCEL), and the caller sees its own token, as HttpClient's callers do.
+            var cancelled = new OperationCanceledException(cancellationToken);
+            Reset(stream, ErrorCode.Cancel, cancelled);
+            throw cancelled;
+        }
+        catch (OperationCanceledException) when (stream.Failure is not null)
+        {
+            throw stream.Failure;
+        }
+    }
+
+    private async Task<bool> WriteWhenAllowedAsync(SessionStream stream, ReadOnlyMemory<byte> data, bool endStream, CancellationToken waiting)
+    {
         while (true)
         {
             // Wait before queueing while the transport is behind, so no stream adds to a full
@@ -167,7 +187,7 @@ internal abstract partial class H2Session
             // however many streams write at once and however large the peer's frames and windows.
             // This wait is the whole connection's, so it does not count against this stream's
             // minimum rate (a slow reader of the socket meets the write timeout instead).
-            await _writer.WaitForTransportAsync(OutboundHighWater, waiting.Token).ConfigureAwait(false);
+            await _writer.WaitForTransportAsync(OutboundHighWater, waiting).ConfigureAwait(false);
             if (TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out bool sent))
             {
                 return endStream;
@@ -177,7 +197,7 @@ internal abstract partial class H2Session
             {
                 // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
                 H2NetMetrics.FlowControlStalls.Add(1, Role);
-                await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting.Token)).ConfigureAwait(false);
+                await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting)).ConfigureAwait(false);
             }
         }
     }
@@ -185,10 +205,26 @@ internal abstract partial class H2Session
     /// <summary>Queues a header block; called under <see cref="Sync"/>.</summary>
     private void QueueHeaders(SessionStream stream, IReadOnlyList<HeaderField> headers, bool endStream)
     {
-        Connection.SendHeaders(stream.Id, headers, endStream);
+        SendHeaders(stream.Id, headers, endStream);
         if (endStream)
         {
             ReleaseIfClosed(stream);
+        }
+    }
+
+    /// <summary>
+    /// Sends a header block on the connection; a field HTTP/2 forbids is the caller's mistake, an
+    /// <see cref="ArgumentException"/> naming the field and the rule. Called under <see cref="Sync"/>.
+    /// </summary>
+    protected void SendHeaders(int streamId, IReadOnlyList<HeaderField> headers, bool endStream)
+    {
+        try
+        {
+            Connection.SendHeaders(streamId, headers, endStream);
+        }
+        catch (InvalidHeaderException e)
+        {
+            throw new ArgumentException(e.Message, nameof(headers), e);
         }
     }
 
@@ -215,9 +251,9 @@ internal abstract partial class H2Session
 
     private void ThrowIfUnusable(SessionStream stream)
     {
-        if (stream.ResetCode is ErrorCode code)
+        if (stream.Failure is Exception failure)
         {
-            throw new IOException($"Stream {stream.Id} was reset ({code}).");
+            throw failure;
         }
 
         ThrowIfClosed();

@@ -41,6 +41,8 @@ internal abstract partial class H2Session
     // How far the connection's receive window opens as the application reads; guarded by Sync.
     private readonly ReceiveWindowGrowth _window;
 
+    // The peer's GOAWAY, once received: its error code and last stream identifier.
+    private (ErrorCode Code, int LastStreamId)? _goAwayReceived;
     private bool _readerDone;
     private bool _closing;
     private bool _finishWhenDrained;
@@ -184,12 +186,17 @@ internal abstract partial class H2Session
         }
     }
 
+    /// <summary>Resets a stream for <paramref name="reason"/>; waits on it fail with an <see cref="H2StreamException"/> that says so.</summary>
+    public void Reset(SessionStream stream, ErrorCode code, string reason) =>
+        Reset(stream, code, new H2StreamException(code, stream.Id, $"Stream {stream.Id} was reset by this endpoint ({code}): {reason}."));
+
     /// <summary>
     /// Resets a stream if it is still open, ends its body and fires its token, and forgets it;
-    /// waits on it fail with <paramref name="error"/> when given.
+    /// waits on it fail with <paramref name="error"/>, by default an <see cref="H2StreamException"/>.
     /// </summary>
-    public void Reset(SessionStream stream, ErrorCode code, string reason = "reset by this endpoint", Exception? error = null)
+    public void Reset(SessionStream stream, ErrorCode code, Exception? error = null)
     {
+        error ??= new H2StreamException(code, stream.Id, $"Stream {stream.Id} was reset by this endpoint ({code}).");
         lock (Sync)
         {
             if (!stream.Forgotten)
@@ -203,7 +210,7 @@ internal abstract partial class H2Session
                 Forget(stream);
             }
 
-            stream.Abort(code, reason, error);
+            stream.Abort(code, error);
             ReturnCredit(stream.Body.Abandon());
         }
 
@@ -301,13 +308,63 @@ internal abstract partial class H2Session
         }
     }
 
-    /// <summary>Throws when the connection can carry no more frames; called under <see cref="Sync"/>.</summary>
-    protected void ThrowIfClosed()
+    /// <summary>
+    /// Throws when the connection can carry no more frames; with <paramref name="newStream"/>, for
+    /// a request not yet sent, which may therefore be retried. Called under <see cref="Sync"/>.
+    /// </summary>
+    protected void ThrowIfClosed(bool newStream = false)
     {
         if (Connection.IsClosed || _readerDone)
         {
-            throw new IOException("The HTTP/2 connection is closed.", _failure);
+            throw ConnectionFailure(streamId: 0, newStream);
         }
+    }
+
+    /// <summary>Throws once a GOAWAY has been sent or received: no new stream may open (RFC 9113 §6.8), and the request may go elsewhere. Called under <see cref="Sync"/>.</summary>
+    protected void ThrowIfGoingAway()
+    {
+        if (_goAwayReceived is not null)
+        {
+            throw ConnectionFailure(streamId: 0, unsent: true);
+        }
+
+        if (_closing)
+        {
+            throw new H2ConnectionException(ErrorCode.NoError, null, "The connection is closing (GOAWAY sent): the request was not sent and may go on another connection.", requestNotProcessed: true);
+        }
+    }
+
+    /// <summary>
+    /// What a stream's waits fail with when the connection takes it down: the GOAWAY that ended
+    /// it (the stream unprocessed when above its last stream), our own connection error, or the
+    /// transport's failure. Called under <see cref="Sync"/>.
+    /// </summary>
+    protected H2ConnectionException ConnectionFailure(int streamId, bool unsent = false)
+    {
+        if (_goAwayReceived is (ErrorCode code, int last))
+        {
+            bool above = streamId > last && Connection.Configuration.ClientSide == ((streamId & 1) == 1);
+            return new H2ConnectionException(
+                code,
+                last,
+                unsent || above
+                    ? $"The peer sent GOAWAY ({code}, last stream {last}): the request was not processed and may be retried on another connection."
+                    : $"The peer sent GOAWAY ({code}, last stream {last}) and the connection closed.",
+                unsent || above,
+                _failure);
+        }
+
+        if (_failure is ProtocolException error)
+        {
+            return new H2ConnectionException(error.ErrorCode, null, $"The connection failed with a connection error ({error.ErrorCode}): {error.Message}", unsent, error);
+        }
+
+        return new H2ConnectionException(
+            ErrorCode.ConnectError,
+            null,
+            _failure is null ? "The HTTP/2 connection is closed." : $"The HTTP/2 connection was lost: {_failure.Message}",
+            unsent,
+            _failure);
     }
 
     /// <summary>The writer, then (after a clean finish) half-closing and lingering for the peer's end.</summary>

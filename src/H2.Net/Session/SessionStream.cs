@@ -15,7 +15,7 @@ internal class SessionStream
     {
         Session = session;
         Id = id;
-        Body = new H2BodyStream(session, id);
+        Body = new H2BodyStream(this);
     }
 
     public H2Session Session { get; }
@@ -36,17 +36,21 @@ internal class SessionStream
     /// <summary>Why the stream ended early, if it did.</summary>
     public ErrorCode? ResetCode { get; private set; }
 
+    /// <summary>What waits and sends on the stream fail with once it has ended early.</summary>
+    public Exception? Failure { get; private set; }
+
     /// <summary>Whether the session is done with the stream (it closed, or was reset); guarded by the session lock.</summary>
     public bool Forgotten { get; set; }
 
     /// <summary>
     /// Ends the stream early; called under the session lock, with continuations run later. Waits on
-    /// the stream fail with <paramref name="error"/>, or an <see cref="IOException"/> that says why.
+    /// the stream fail with <paramref name="error"/> (the first given).
     /// </summary>
-    public virtual void Abort(ErrorCode code, string reason, Exception? error = null)
+    public virtual void Abort(ErrorCode code, Exception error)
     {
         ResetCode ??= code;
-        Body.Fail(error ?? new IOException($"Stream {Id} was reset ({code}): {reason}"));
+        Failure ??= error;
+        Body.Fail(Failure);
         Window.Set();
     }
 

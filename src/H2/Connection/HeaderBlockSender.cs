@@ -71,13 +71,12 @@ internal sealed class HeaderBlockSender(H2Configuration config, Settings remote)
         HeaderViolation violation = checker.Finish(extendedConnectAllowed: remote.EnableConnectProtocol);
         if (!violation.IsNone && config.ValidateOutboundHeaders)
         {
-            throw new ProtocolException(ErrorCode.ProtocolError, violation.Message!);
+            throw new InvalidHeaderException(violation.Message!);
         }
 
         if (listSize > remote.MaxHeaderListSize)
         {
-            throw new ProtocolException(
-                ErrorCode.ProtocolError,
+            throw new InvalidHeaderException(
                 $"The header list of {listSize} octets exceeds the peer's SETTINGS_MAX_HEADER_LIST_SIZE of {remote.MaxHeaderListSize}.");
         }
 

@@ -58,7 +58,7 @@ public class PushTests
     public void PushingAnUnsafeRequest_IsRefused()
     {
         ConnectionPair pair = PushEnabledPair();
-        Assert.Throws<ProtocolException>(() => pair.Server.PushStream(1, 2, Post()));
+        Assert.Throws<InvalidHeaderException>(() => pair.Server.PushStream(1, 2, Post()));
         Assert.Equal(0, pair.Server.OutboundDataLength);
     }
 
@@ -119,7 +119,7 @@ public class PushTests
     public void MalformedPromisedRequest_IsRefusedBeforeEncoding(string description, HeaderField[] request)
     {
         ConnectionPair pair = PushEnabledPair();
-        Assert.Throws<ProtocolException>(() => pair.Server.PushStream(1, 2, request));
+        Assert.Throws<InvalidHeaderException>(() => pair.Server.PushStream(1, 2, request));
         Assert.Equal(0, pair.Server.OutboundDataLength);
         pair.Server.PushStream(1, 2, Get("/a"));
         Assert.IsType<PushedStreamReceived>(Assert.Single(pair.Exchange().Client));

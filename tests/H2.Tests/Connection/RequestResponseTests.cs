@@ -286,7 +286,7 @@ public class RequestResponseTests
         RawPeer client = ForClient(null, new Setting(SettingCode.EnableConnectProtocol, 1));
         client.Connection.SendHeaders(1, request);
         RawPeer plain = ForClient();
-        Assert.Throws<ProtocolException>(() => plain.Connection.SendHeaders(1, request));
+        Assert.Throws<InvalidHeaderException>(() => plain.Connection.SendHeaders(1, request));
     }
 
     public static TheoryData<string, HeaderField[]> MalformedResponses() => new()
@@ -365,7 +365,7 @@ public class RequestResponseTests
         Assert.Contains(new HeaderField("x-custom", "padded"), Assert.IsType<RequestReceived>(pair.Exchange().Server[0]).Headers);
 
         var strict = new ConnectionPair(new H2Configuration { ClientSide = true, NormalizeOutboundHeaders = false });
-        Assert.Throws<ProtocolException>(() => strict.Client.SendHeaders(1, [.. Get(), ("X-Custom", "1")]));
+        Assert.Throws<InvalidHeaderException>(() => strict.Client.SendHeaders(1, [.. Get(), ("X-Custom", "1")]));
     }
 
     [Fact]
@@ -381,7 +381,7 @@ public class RequestResponseTests
     public void PeersMaxHeaderListSize_IsEnforcedOnSending()
     {
         RawPeer peer = ForClient(null, new Setting(SettingCode.MaxHeaderListSize, 200));
-        Assert.Throws<ProtocolException>(() => peer.Connection.SendHeaders(1, [.. Get(), ("x-big", new string('a', 200))]));
+        Assert.Throws<InvalidHeaderException>(() => peer.Connection.SendHeaders(1, [.. Get(), ("x-big", new string('a', 200))]));
         Assert.Empty(peer.Received());
         peer.Connection.SendHeaders(1, Get(), endStream: true);
     }

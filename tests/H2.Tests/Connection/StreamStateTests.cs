@@ -135,7 +135,7 @@ public class StreamStateTests
                 break;
             case StreamState.Idle:
                 // On an idle stream the block must be a request.
-                Assert.Throws<ProtocolException>(send);
+                Assert.Throws<InvalidHeaderException>(send);
                 break;
             default:
                 Assert.ThrowsAny<ProtocolException>(send);
