@@ -131,12 +131,13 @@ namespace H2.Examples.Server
 
             var log = new RequestLog(settings.Quiet);
 
-            // --verbose: the core's frames (Trace) and connection events (Debug), and the server's
-            // own messages, through Microsoft.Extensions.Logging's console logger.
+            // --verbose: every connection's frames (Trace, each tagged with its connection, SETTINGS
+            // with their values), its events (Debug), and the server's own messages, through
+            // Microsoft.Extensions.Logging's console logger; handlers run in a scope naming the
+            // connection and stream. Otherwise, a failing handler still reaches standard error.
             using ILoggerFactory? loggers = settings.Verbose
-                ? LoggerFactory.Create(builder => builder.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Trace))
+                ? LoggerFactory.Create(builder => builder.AddSimpleConsole(console => { console.SingleLine = true; console.IncludeScopes = true; }).SetMinimumLevel(LogLevel.Trace))
                 : null;
-            ILogger? serverLog = loggers?.CreateLogger("H2Sharp.Server");
             var options = new H2ServerOptions
             {
                 ConnectionConfiguration = () => new H2Configuration
@@ -144,14 +145,13 @@ namespace H2.Examples.Server
                     ClientSide = false,
                     MaxConcurrentStreams = 256,
                     InitialWindowSize = 1 << 20,
-                    Logger = loggers?.CreateH2Logger(),
                 },
                 IdleTimeout = settings.IdleTimeout,
                 DrainTimeout = settings.DrainTimeout,
                 HeaderBlockTimeout = settings.HeaderTimeout,
                 MinRequestBodyDataRate = MinRate(settings.MinDataRate),
                 MinResponseDataRate = MinRate(settings.MinDataRate),
-                Log = serverLog?.ToMessageSink(),
+                LoggerFactory = loggers,
                 MaxConnections = settings.MaxConnections ?? new H2ServerOptions().MaxConnections,
             };
 

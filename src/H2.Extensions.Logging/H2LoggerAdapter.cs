@@ -17,14 +17,32 @@ public sealed class H2LoggerAdapter : IH2Logger
 
     private static readonly Func<string, Exception?, string> s_format = static (text, _) => text;
 
+    // With a connection: the message as a value of a template, so that the connection can be
+    // told apart in text and filtered on in structured sinks.
+    private static readonly Action<ILogger, long, string, Exception?> s_frame =
+        LoggerMessage.Define<long, string>(LogLevel.Trace, FrameEvent, "connection {ConnectionId}: {Message}", new LogDefineOptions { SkipEnabledCheck = true });
+
+    private static readonly Action<ILogger, long, string, Exception?> s_connection =
+        LoggerMessage.Define<long, string>(LogLevel.Debug, ConnectionEvent, "connection {ConnectionId}: {Message}", new LogDefineOptions { SkipEnabledCheck = true });
+
     private readonly ILogger _logger;
+    private readonly long? _connectionId;
 
     /// <summary>Wraps a logger.</summary>
     /// <param name="logger">Where the messages go.</param>
     public H2LoggerAdapter(ILogger logger)
+        : this(logger, null)
+    {
+    }
+
+    /// <summary>Wraps a logger for one connection: every message carries <paramref name="connectionId"/> (as <c>ConnectionId</c>).</summary>
+    /// <param name="logger">Where the messages go.</param>
+    /// <param name="connectionId">The connection's identifier, or <see langword="null"/> for none.</param>
+    public H2LoggerAdapter(ILogger logger, long? connectionId)
     {
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
+        _connectionId = connectionId;
     }
 
     /// <inheritdoc/>
@@ -34,6 +52,12 @@ public sealed class H2LoggerAdapter : IH2Logger
     public void Log(H2LogLevel level, string message)
     {
         // The core asks IsEnabled before it builds a message, so the message is wanted here.
+        if (_connectionId is long id)
+        {
+            (level == H2LogLevel.Trace ? s_frame : s_connection)(_logger, id, message, null);
+            return;
+        }
+
         LogLevel logLevel = ToLogLevel(level);
         EventId eventId = level == H2LogLevel.Trace ? FrameEvent : ConnectionEvent;
         _logger.Log(logLevel, eventId, message, null, s_format);

@@ -22,17 +22,4 @@ public static class H2LoggingExtensions
         ArgumentNullException.ThrowIfNull(factory);
         return new H2LoggerAdapter(factory.CreateLogger(category));
     }
-
-    /// <summary>
-    /// A message sink for the <c>Log</c> option of H2Sharp.Net's server (stream resets for slow
-    /// clients, handler failures, timeouts), writing at <paramref name="level"/>.
-    /// </summary>
-    /// <param name="logger">The logger.</param>
-    /// <param name="level">The level; <see cref="LogLevel.Information"/> by default.</param>
-    /// <returns>A delegate to set as the option.</returns>
-    public static Action<string> ToMessageSink(this ILogger logger, LogLevel level = LogLevel.Information)
-    {
-        ArgumentNullException.ThrowIfNull(logger);
-        return message => logger.Log(level, H2LoggerAdapter.ConnectionEvent, message, null, static (text, _) => text);
-    }
 }

@@ -26,7 +26,23 @@ public sealed class H2Configuration
     public bool SplitOutboundCookies { get; init; }
 
     /// <summary>Where log messages go; <see langword="null"/> (the default) turns logging off at no cost.</summary>
-    public IH2Logger? Logger { get; init; }
+    public IH2Logger? Logger { get => _logger; init => _logger = value; }
+
+    private IH2Logger? _logger;
+
+    /// <summary>
+    /// A copy of this configuration with another logger: an I/O layer gives each connection a
+    /// logger of its own (one that tags messages with the connection, say) without knowing the
+    /// configuration's other values.
+    /// </summary>
+    /// <param name="logger">The copy's logger.</param>
+    /// <returns>The copy.</returns>
+    public H2Configuration WithLogger(IH2Logger? logger)
+    {
+        var copy = (H2Configuration)MemberwiseClone();
+        copy._logger = logger;
+        return copy;
+    }
 
     /// <summary>SETTINGS_HEADER_TABLE_SIZE we announce: the HPACK table our decoder allows. Default 4,096.</summary>
     public int HeaderTableSize { get; init; } = 4096;

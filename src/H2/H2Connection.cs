@@ -115,7 +115,7 @@ public sealed partial class H2Connection
         Setting[] settings = _context.Settings.Initial();
         SettingsFrame.Write(Outbound, settings);
         _context.Settings.Sent(settings);
-        _context.Log?.Trace("sent SETTINGS (preface)");
+        _context.Log?.Trace($"sent SETTINGS ({SettingsFrame.Describe(settings)})");
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public class PackageTests
         try
         {
             string packages = Path.Combine(work.FullName, "packages");
-            foreach (string project in new[] { Tools.RepoPath("src", "H2", "H2.csproj"), Tools.RepoPath("src", "H2.Net", "H2.Net.csproj") })
+            foreach (string project in new[] { Tools.RepoPath("src", "H2", "H2.csproj"), Tools.RepoPath("src", "H2.Extensions.Logging", "H2.Extensions.Logging.csproj"), Tools.RepoPath("src", "H2.Net", "H2.Net.csproj") })
             {
                 (int code, string output, string error) = await Tools.RunAsync("dotnet", ["pack", project, "-c", "Release", "-o", packages, "-nologo"], TimeSpan.FromMinutes(5));
                 Assert.True(code == 0, "dotnet pack failed: " + Tools.Describe(code, output, error));
@@ -52,10 +52,21 @@ public class PackageTests
 
             string[] built = [.. Directory.GetFiles(packages).Select(Path.GetFileName).Order()!];
             string version = Path.GetFileNameWithoutExtension(built.Single(f => f.StartsWith("H2Sharp.Net.", StringComparison.Ordinal) && f.EndsWith(".nupkg", StringComparison.Ordinal)))["H2Sharp.Net.".Length..];
-            Assert.Equal([$"H2Sharp.{version}.nupkg", $"H2Sharp.{version}.snupkg", $"H2Sharp.Net.{version}.nupkg", $"H2Sharp.Net.{version}.snupkg"], built);
+            Assert.Equal(
+                [
+                    $"H2Sharp.{version}.nupkg", $"H2Sharp.{version}.snupkg",
+                    $"H2Sharp.Extensions.Logging.{version}.nupkg", $"H2Sharp.Extensions.Logging.{version}.snupkg",
+                    $"H2Sharp.Net.{version}.nupkg", $"H2Sharp.Net.{version}.snupkg",
+                ],
+                built);
 
-            // A console project of its own, outside the repository: only the local folder as a
-            // source, and a package cache of its own, so nothing but the packed files is used.
+            // A console project of its own, outside the repository: the packed folder for
+            // H2Sharp, the packages this repository restored (Microsoft.Extensions.Logging's
+            // abstractions, which H2Sharp.Net depends on) for the rest, and a package cache of its
+            // own, so nothing of H2Sharp's but the packed files is used.
+            string restored = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
+                ? cache
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             string app = Path.Combine(work.FullName, "app");
             Directory.CreateDirectory(app);
             await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
@@ -78,6 +89,7 @@ public class PackageTests
                   <packageSources>
                     <clear />
                     <add key="packed" value="{packages}" />
+                    <add key="restored" value="{restored}" />
                   </packageSources>
                 </configuration>
                 """);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using H2.Net.Client;
@@ -12,8 +11,8 @@ public class ServerAcceptTests
     [Fact]
     public async Task AcceptFailures_AreWaitedOut_AndTheServerGoesOnAccepting()
     {
-        var log = new ConcurrentQueue<string>();
-        var server = new H2Server(c => c.Response.WriteAsync("ok"u8.ToArray()), new H2ServerOptions { Log = log.Enqueue });
+        var log = new RecordingLoggerFactory();
+        var server = new H2Server(c => c.Response.WriteAsync("ok"u8.ToArray()), new H2ServerOptions { LoggerFactory = log });
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(16);
@@ -34,7 +33,7 @@ public class ServerAcceptTests
         }
 
         await loop.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(3, log.Count(line => line.StartsWith("accepting a connection failed (TooManyOpenSockets", StringComparison.Ordinal)));
+        Assert.Equal(3, log.Snapshot().Count(e => e.EventId.Id == 109 && e.Message.StartsWith("Accepting a connection failed (TooManyOpenSockets", StringComparison.Ordinal)));
     }
 
     [Fact]

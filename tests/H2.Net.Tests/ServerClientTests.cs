@@ -224,8 +224,8 @@ public class ServerClientTests
     [Fact]
     public async Task HandlerFailure_BecomesA500()
     {
-        var log = new List<string>();
-        (H2Server server, Uri uri) = await StartAsync(new H2ServerOptions { Log = m => { lock (log) { log.Add(m); } } });
+        var log = new RecordingLoggerFactory();
+        (H2Server server, Uri uri) = await StartAsync(new H2ServerOptions { LoggerFactory = log });
         await using (server)
         await using (H2Client client = await H2Client.ConnectAsync(uri))
         {
@@ -233,7 +233,8 @@ public class ServerClientTests
             Assert.Equal(404, (await client.SendAsync(new H2ClientRequest("GET", "/missing"))).StatusCode);
         }
 
-        Assert.Contains(log, m => m.Contains("boom", StringComparison.Ordinal));
+        RecordingLoggerFactory.Entry failure = Assert.Single(log.Snapshot(), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Equal("boom", failure.Exception?.Message);
     }
 
     [Fact]

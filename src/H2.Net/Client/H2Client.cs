@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 using H2.Events;
+using H2.Net.Logging;
 using H2.Net.Transport;
 
 namespace H2.Net.Client;
@@ -210,16 +211,18 @@ public sealed class H2Client : IAsyncDisposable
 
     private static H2Client Start(Stream transport, string scheme, string authority, H2ClientOptions options)
     {
-        var connection = new H2Connection(options.ConnectionConfiguration());
+        long id = NetLog.NextConnectionId();
+        var connection = new H2Connection(FrameLogging.Configure(options.ConnectionConfiguration(), options.LoggerFactory, id));
         connection.InitiateConnection();
-        var session = new H2ClientSession(transport, connection, options);
+        var session = new H2ClientSession(transport, connection, options, id, authority);
         session.Begin(upgraded: false);
         return new H2Client(session, scheme, authority, null);
     }
 
     private static async Task<H2Client> UpgradeAsync(Stream transport, string authority, string target, H2ClientOptions options, CancellationToken cancellationToken)
     {
-        var connection = new H2Connection(options.ConnectionConfiguration());
+        long id = NetLog.NextConnectionId();
+        var connection = new H2Connection(FrameLogging.Configure(options.ConnectionConfiguration(), options.LoggerFactory, id));
         string settings = connection.InitiateUpgradeConnection()!;
         string request = $"{options.UpgradeMethod} {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: {settings}\r\n\r\n";
         await transport.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
@@ -247,7 +250,7 @@ public sealed class H2Client : IAsyncDisposable
             throw new H2ConnectionException(ErrorCode.Http11Required, null, $"The server refused to upgrade to h2c: {statusLine}", requestNotProcessed: true);
         }
 
-        var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options);
+        var session = new H2ClientSession(new PrefixedStream(transport, rest), connection, options, id, authority);
         Task<H2ClientResponse>? first = session.Begin(upgraded: true);
         return new H2Client(session, "http", authority, first);
     }

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Microsoft.Extensions.Logging;
 
 namespace H2.Net.Client;
 
@@ -54,6 +55,14 @@ public sealed class H2ClientOptions
 
     /// <summary>How long one write to the socket may take before the connection is dropped. Default 60 seconds.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Where the client logs (category <c>H2Sharp.Net.Client</c>): connections, GOAWAY and closing
+    /// at Debug, timeouts at Information, each with an event id and a template. With Trace or Debug
+    /// on for <c>H2Sharp.Frames</c>, the connection's frames too, tagged with its identifier
+    /// (unless <see cref="ConnectionConfiguration"/> sets a logger of its own).
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Queued outbound octets above which request bodies wait for the socket. Default 1 MiB.</summary>
     public long MaxQueuedOutboundBytes { get; init; } = 1 << 20;

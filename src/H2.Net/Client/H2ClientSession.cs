@@ -1,7 +1,9 @@
 using System.Threading.Channels;
 using H2.Events;
 using H2.Hpack;
+using H2.Net.Logging;
 using H2.Net.Session;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace H2.Net.Client;
 
@@ -24,12 +26,15 @@ internal sealed class H2ClientSession : H2Session
     private bool _serverSettingsReceived;
     private Timer? _watch;
 
-    public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options)
-        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize)
+    public H2ClientSession(Stream transport, H2Connection connection, H2ClientOptions options, long connectionId, string authority)
+        : base(transport, connection, options.LoggerFactory?.CreateLogger(NetLog.ClientCategory) ?? NullLogger.Instance, connectionId, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize)
     {
         _responseTimeout = options.ResponseTimeout;
         _idleTimeout = options.IdleTimeout;
+        _authority = authority;
     }
+
+    private readonly string _authority;
 
     /// <summary>Completes when the server's first SETTINGS has arrived; fails if the connection closes first.</summary>
     public Task ServerSettings => _serverSettings.Task;
@@ -84,6 +89,7 @@ internal sealed class H2ClientSession : H2Session
         // connections, so each has its own.
         TimeSpan period = TimeSpan.FromMilliseconds(250);
         _watch = new Timer(static state => ((H2ClientSession)state!).Tick(Environment.TickCount64), this, period, period);
+        NetLog.ClientConnected(Logger, ConnectionId, _authority);
         Start();
         return first?.Response.Task;
     }
@@ -184,6 +190,7 @@ internal sealed class H2ClientSession : H2Session
                 _pushes.Writer.TryWrite(new H2PushedResponse(pushed.PushedStreamId, pushed.ParentStreamId, pushed.Headers, promised.Response.Task));
                 break;
             case ConnectionTerminated goAway:
+                NetLog.GoAwayReceived(Logger, ConnectionId, goAway.ErrorCode, goAway.LastStreamId);
                 OnCommonEvent(@event, stream);
                 _goAway.TrySetResult(goAway);
                 break;
@@ -202,6 +209,7 @@ internal sealed class H2ClientSession : H2Session
     protected override void OnClosed()
     {
         _watch?.Dispose();
+        NetLog.ClientConnectionClosed(Logger, ConnectionId, Failure);
         _pushes.Writer.TryComplete();
         _goAway.TrySetCanceled();
         _serverSettings.TrySetException(new H2ConnectionException(ErrorCode.ConnectError, null, "The connection closed before the server's SETTINGS arrived.", requestNotProcessed: true, Failure));
@@ -240,6 +248,7 @@ internal sealed class H2ClientSession : H2Session
         foreach ((ClientStream stream, Exception error) in late ?? [])
         {
             LimitTripped("client_timeout");
+            NetLog.ClientStreamTimedOut(Logger, ConnectionId, stream.Id, error.Message);
             Reset(stream, ErrorCode.Cancel, error);
         }
     }

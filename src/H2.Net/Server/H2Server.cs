@@ -7,8 +7,11 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using H2.Frames;
+using H2.Net.Logging;
 using H2.Net.Session;
 using H2.Net.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace H2.Net.Server;
 
@@ -25,6 +28,7 @@ public sealed class H2Server : IAsyncDisposable
 
     private readonly H2RequestHandler _handler;
     private readonly H2ServerOptions _options;
+    private readonly ILogger _logger;
     private readonly List<Socket> _listeners = [];
     private readonly ConcurrentDictionary<H2ServerSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
@@ -47,6 +51,7 @@ public sealed class H2Server : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         _handler = handler;
         _options = options ?? new H2ServerOptions();
+        _logger = _options.LoggerFactory?.CreateLogger(NetLog.ServerCategory) ?? NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedBytesPerStream, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedOutboundBytes, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConnections, 1, nameof(options));
@@ -116,7 +121,7 @@ public sealed class H2Server : IAsyncDisposable
                 H2NetMetrics.LimitTripped(client: false, "handshake_timeout");
             }
 
-            _options.Log?.Invoke($"connection from {remoteEndPoint} failed before HTTP/2 began: {e.Message}");
+            NetLog.ConnectionFailedEarly(_logger, remoteEndPoint, e.Message);
             await transport.DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -143,7 +148,7 @@ public sealed class H2Server : IAsyncDisposable
         _sessions.TryRemove(session, out _);
         if (session.Failure is ProtocolException protocolError)
         {
-            _options.Log?.Invoke($"connection from {remoteEndPoint} ended with {protocolError.ErrorCode}: {protocolError.Message}");
+            NetLog.ConnectionError(_logger, session.ConnectionId, remoteEndPoint, protocolError.ErrorCode, protocolError.Message);
         }
     }
 
@@ -267,7 +272,7 @@ public sealed class H2Server : IAsyncDisposable
             {
                 // At MaxConnections, stop accepting: new connections wait in the listen backlog.
                 H2NetMetrics.LimitTripped(client: false, "max_connections");
-                _options.Log?.Invoke($"{_options.MaxConnections} connections are open (MaxConnections); new ones wait until one closes");
+                NetLog.ConnectionLimitReached(_logger, _options.MaxConnections);
                 try
                 {
                     await _connectionSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
@@ -294,7 +299,7 @@ public sealed class H2Server : IAsyncDisposable
                 // queued): wait a little, longer each time, and go on accepting.
                 _connectionSlots.Release();
                 backOff = backOff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : TimeSpan.FromMilliseconds(Math.Min(backOff.TotalMilliseconds * 2, 1000));
-                _options.Log?.Invoke($"accepting a connection failed ({e.SocketErrorCode}: {e.Message}); trying again in {backOff.TotalMilliseconds:0} ms");
+                NetLog.AcceptFailed(_logger, e.SocketErrorCode, e.Message, backOff.TotalMilliseconds);
                 H2NetMetrics.LimitTripped(client: false, "accept_failed");
                 try
                 {
@@ -347,7 +352,7 @@ public sealed class H2Server : IAsyncDisposable
                 H2NetMetrics.LimitTripped(client: false, "handshake_timeout");
             }
 
-            _options.Log?.Invoke($"TLS handshake with {remote} failed: {e.Message}");
+            NetLog.TlsHandshakeFailed(_logger, remote, e.Message);
             await tls.DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -366,7 +371,7 @@ public sealed class H2Server : IAsyncDisposable
     {
         if (isTls)
         {
-            return H2ServerSession.Start(transport, _handler, _options, _windowBudget, remote, tls: true);
+            return H2ServerSession.Start(transport, _handler, _options, _logger, _windowBudget, remote, tls: true);
         }
 
         // Sniff: the HTTP/2 preface, or an HTTP/1.1 request head (RFC 9113 §3.3, RFC 7540 §3.2).
@@ -391,7 +396,7 @@ public sealed class H2Server : IAsyncDisposable
 
         if (have == start.Length && FrameReader.ClientPreface.SequenceEqual(start))
         {
-            return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, _windowBudget, remote, tls: false);
+            return H2ServerSession.Start(new PrefixedStream(transport, start), _handler, _options, _logger, _windowBudget, remote, tls: false);
         }
 
         Http11Request? request;
@@ -403,7 +408,7 @@ public sealed class H2Server : IAsyncDisposable
                 return null;
             }
 
-            if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !IsValidSettingsHeader(request))
+            if (!_options.AllowHttp11Upgrade || !request.WantsH2c || !IsValidSettingsHeader(request, remote))
             {
                 await ReplyAndCloseAsync(transport, s_http2Only).ConfigureAwait(false);
                 return null;
@@ -417,7 +422,7 @@ public sealed class H2Server : IAsyncDisposable
         catch (Http11Exception refused)
         {
             // RFC 9112: a malformed or ambiguous request gets its status and the connection closes.
-            _options.Log?.Invoke($"refusing an HTTP/1.1 request from {remote} with {refused.Status}: {refused.Message}");
+            NetLog.Http11Refused(_logger, remote, refused.Status, refused.Message);
             await ReplyAndCloseAsync(transport, Http11Reply(refused.Status, refused.Message)).ConfigureAwait(false);
             return null;
         }
@@ -425,17 +430,17 @@ public sealed class H2Server : IAsyncDisposable
         await transport.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"u8.ToArray(), handshake.Token).ConfigureAwait(false);
         try
         {
-            return H2ServerSession.Start(new PrefixedStream(transport, request.Rest), _handler, _options, _windowBudget, remote, tls: false, request);
+            return H2ServerSession.Start(new PrefixedStream(transport, request.Rest), _handler, _options, _logger, _windowBudget, remote, tls: false, request);
         }
         catch (Exception e) when (e is ArgumentException or H2Exception)
         {
-            _options.Log?.Invoke($"bad HTTP2-Settings from {remote}: {e.Message}");
+            NetLog.BadHttp2Settings(_logger, remote, e.Message);
             return null;
         }
     }
 
     /// <summary>Checks the HTTP2-Settings header before agreeing to switch, so a bad one gets no 101.</summary>
-    private bool IsValidSettingsHeader(Http11Request request)
+    private bool IsValidSettingsHeader(Http11Request request, EndPoint? remote)
     {
         try
         {
@@ -444,7 +449,7 @@ public sealed class H2Server : IAsyncDisposable
         }
         catch (Exception e) when (e is ArgumentException or H2Exception)
         {
-            _options.Log?.Invoke($"refusing an upgrade with a bad HTTP2-Settings header: {e.Message}");
+            NetLog.BadHttp2Settings(_logger, remote, e.Message);
             return false;
         }
     }

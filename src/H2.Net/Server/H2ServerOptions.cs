@@ -1,4 +1,5 @@
 using H2.Net.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace H2.Net.Server;
 
@@ -107,6 +108,14 @@ public sealed class H2ServerOptions
     /// </summary>
     public MinDataRate? MinResponseDataRate { get; init; } = MinDataRate.Default;
 
-    /// <summary>Receives a line for each connection-level problem (TLS failures, protocol errors, handler exceptions).</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>
+    /// Where the server logs (category <c>H2Sharp.Net.Server</c>): handler exceptions at Error,
+    /// limits that acted and connection errors at Information, handshakes and connections at
+    /// Debug, each with an event id and a template; handlers run in a scope carrying
+    /// <c>ConnectionId</c> and <c>StreamId</c>. With Trace or Debug on for <c>H2Sharp.Frames</c>,
+    /// every connection's frames too, each tagged with its connection (unless
+    /// <see cref="ConnectionConfiguration"/> sets a logger of its own). Without a factory, a
+    /// handler's exception still goes to standard error: it is never silent.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using H2.Events;
 using H2.Hpack;
+using H2.Net.Logging;
 using H2.Net.Session;
+using Microsoft.Extensions.Logging;
 
 namespace H2.Net.Server;
 
@@ -26,8 +28,8 @@ internal sealed class H2ServerSession : H2Session
     // Streams opened by the events of one read, started once the lock is released; reader only.
     private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers)> _opened = [];
 
-    private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, EndPoint? remote, bool tls, ReceiveWindowBudget windowBudget)
-        : base(transport, connection, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize, windowBudget)
+    private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, ILogger logger, long connectionId, EndPoint? remote, bool tls, ReceiveWindowBudget windowBudget)
+        : base(transport, connection, logger, connectionId, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize, windowBudget)
     {
         MaxQueuedBytesPerStream = options.MaxQueuedBytesPerStream;
         _handler = handler;
@@ -40,10 +42,12 @@ internal sealed class H2ServerSession : H2Session
     }
 
     /// <summary>Starts a session on a transport that carries the client preface next.</summary>
-    public static H2ServerSession Start(Stream transport, H2RequestHandler handler, H2ServerOptions options, ReceiveWindowBudget windowBudget, EndPoint? remote, bool tls, Http11Request? upgrade = null)
+    public static H2ServerSession Start(Stream transport, H2RequestHandler handler, H2ServerOptions options, ILogger logger, ReceiveWindowBudget windowBudget, EndPoint? remote, bool tls, Http11Request? upgrade = null)
     {
-        var connection = new H2Connection(options.ConnectionConfiguration());
-        var session = new H2ServerSession(transport, connection, handler, options, remote, tls, windowBudget);
+        long id = NetLog.NextConnectionId();
+        var connection = new H2Connection(FrameLogging.Configure(options.ConnectionConfiguration(), options.LoggerFactory, id));
+        var session = new H2ServerSession(transport, connection, handler, options, logger, id, remote, tls, windowBudget);
+        NetLog.ConnectionStarted(logger, id, remote);
         lock (session.Sync)
         {
             if (upgrade is null)
@@ -216,19 +220,22 @@ internal sealed class H2ServerSession : H2Session
     {
         H2RequestContext context = stream.Context!;
         bool completed = false;
+
+        // The handler's own messages, through loggers of the same factory, carry the connection and stream.
+        using IDisposable? scope = _options.LoggerFactory is null ? null : Logger.BeginScope(new StreamScope(ConnectionId, stream.Id));
         try
         {
             await _handler(context).ConfigureAwait(false);
             await context.Response.CompleteAsync(context.Aborted).ConfigureAwait(false);
             completed = true;
         }
-        catch (Exception e) when (stream.Aborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        catch (Exception e) when ((stream.Failure is not null || stream.Aborted.IsCancellationRequested) && e is OperationCanceledException or IOException)
         {
             // The client reset the stream or went away; nothing to answer.
         }
         catch (Exception e)
         {
-            _options.Log?.Invoke($"handler failed on stream {stream.Id}: {e.GetType().Name}: {e.Message}");
+            HandlerFailed(stream, e);
             try
             {
                 if (!context.Response.HasStarted)
@@ -252,6 +259,24 @@ internal sealed class H2ServerSession : H2Session
         {
             FinishHandler(stream, completed);
             Interlocked.Decrement(ref _runningHandlers);
+        }
+    }
+
+    protected override void OnClosed() => NetLog.ConnectionClosed(Logger, ConnectionId);
+
+    /// <summary>
+    /// A handler threw: logged at Error with the exception; with no logger configured, written to
+    /// standard error, so that a failing handler is never silent.
+    /// </summary>
+    private void HandlerFailed(ServerStream stream, Exception error)
+    {
+        if (_options.LoggerFactory is null)
+        {
+            Console.Error.WriteLine($"H2Sharp.Net: the handler failed on stream {stream.Id} of connection {ConnectionId}: {error}");
+        }
+        else
+        {
+            NetLog.HandlerFailed(Logger, error, ConnectionId, stream.Id);
         }
     }
 
@@ -328,7 +353,7 @@ internal sealed class H2ServerSession : H2Session
 
         foreach ((ServerStream stream, string reason) in slow ?? [])
         {
-            _options.Log?.Invoke($"resetting stream {stream.Id}: {reason}");
+            NetLog.SlowStreamReset(Logger, ConnectionId, stream.Id, reason);
             LimitTripped("min_data_rate");
             Reset(stream, ErrorCode.Cancel, reason);
         }
@@ -338,7 +363,7 @@ internal sealed class H2ServerSession : H2Session
     private void CloseForSlowPeer(string what, string limit)
     {
         _monitorDone = true;
-        _options.Log?.Invoke($"closing a connection whose {what} stayed incomplete too long");
+        NetLog.SlowPeerClosed(Logger, ConnectionId, what);
         LimitTripped(limit);
         try
         {
@@ -406,7 +431,7 @@ internal sealed class H2ServerSession : H2Session
         if (handshakeLate)
         {
             _monitorDone = true;
-            _options.Log?.Invoke("closing a connection that sent no HTTP/2 preface in time");
+            NetLog.HandshakeTimedOut(Logger, ConnectionId);
             LimitTripped("handshake_timeout");
             Abort();
         }

@@ -1,4 +1,5 @@
 using H2.Net.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace H2.Net.Session;
 
@@ -55,10 +56,12 @@ internal abstract partial class H2Session
     private long _framesReceivedReported;
     private long _framesSentReported;
 
-    protected H2Session(Stream transport, H2Connection connection, long outboundHighWater, TimeSpan writeTimeout, int maxConnectionWindow, ReceiveWindowBudget? windowBudget = null)
+    protected H2Session(Stream transport, H2Connection connection, ILogger logger, long connectionId, long outboundHighWater, TimeSpan writeTimeout, int maxConnectionWindow, ReceiveWindowBudget? windowBudget = null)
     {
         _transport = transport;
         Connection = connection;
+        Logger = logger;
+        ConnectionId = connectionId;
         OutboundHighWater = outboundHighWater;
         _writeTimeout = writeTimeout;
         _window = new ReceiveWindowGrowth(maxConnectionWindow, windowBudget);
@@ -72,6 +75,12 @@ internal abstract partial class H2Session
     public object Sync { get; } = new();
 
     public H2Connection Connection { get; }
+
+    /// <summary>The connection's identifier in logs and log scopes (process-wide, from 1).</summary>
+    public long ConnectionId { get; }
+
+    /// <summary>Where this side's messages go (a null logger when none is configured).</summary>
+    protected ILogger Logger { get; }
 
     /// <summary>Completes when both loops have ended and the transport is closed.</summary>
     public Task Completion => _completion.Task;

@@ -229,7 +229,7 @@ internal sealed class FrameDispatcher : IFrameHandler
 
     public void OnSettings(bool ack, SettingsPayload settings)
     {
-        Log?.Trace(ack ? "received SETTINGS ACK" : $"received SETTINGS ({settings.Count} settings)");
+        Log?.Trace(ack ? "received SETTINGS ACK" : $"received SETTINGS ({SettingsFrame.Describe(settings.ToArray())})");
         if (ack)
         {
             Dictionary<SettingCode, ChangedSetting>? changes = _context.Settings.Acknowledged();

@@ -66,6 +66,36 @@ public sealed class SettingsFrame : Frame
         destination.Advance(total);
     }
 
+    /// <summary>The settings in words for logs, with the RFC's names: <c>MAX_CONCURRENT_STREAMS=100, INITIAL_WINDOW_SIZE=65535</c>.</summary>
+    internal static string Describe(ReadOnlySpan<Setting> settings)
+    {
+        if (settings.IsEmpty)
+        {
+            return "no settings";
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (Setting setting in settings)
+        {
+            text.Append(text.Length == 0 ? "" : ", ").Append(RfcName(setting.Code)).Append('=').Append(setting.Value);
+        }
+
+        return text.ToString();
+    }
+
+    private static string RfcName(SettingCode code) => code switch
+    {
+        SettingCode.HeaderTableSize => "HEADER_TABLE_SIZE",
+        SettingCode.EnablePush => "ENABLE_PUSH",
+        SettingCode.MaxConcurrentStreams => "MAX_CONCURRENT_STREAMS",
+        SettingCode.InitialWindowSize => "INITIAL_WINDOW_SIZE",
+        SettingCode.MaxFrameSize => "MAX_FRAME_SIZE",
+        SettingCode.MaxHeaderListSize => "MAX_HEADER_LIST_SIZE",
+        SettingCode.EnableConnectProtocol => "ENABLE_CONNECT_PROTOCOL",
+        SettingCode.NoRfc7540Priorities => "NO_RFC7540_PRIORITIES",
+        _ => $"0x{(ushort)code:x}",
+    };
+
     /// <summary>Validates a received SETTINGS frame.</summary>
     internal static FrameError? Parse(in FrameHeader header, ReadOnlySpan<byte> payload) =>
         header.StreamId != 0 ? FrameError.UnlessStreamZero(header) // RFC 9113 §6.5

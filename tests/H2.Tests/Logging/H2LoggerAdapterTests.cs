@@ -62,14 +62,16 @@ public class H2LoggerAdapterTests
     }
 
     [Fact]
-    public void MessageSink_WritesAtTheGivenLevel()
+    public void AdapterForAConnection_TagsEveryMessageWithIt()
     {
         var sink = new ListLogger(LogLevel.Trace);
-        sink.ToMessageSink()("resetting stream 3: too slow");
-        sink.ToMessageSink(LogLevel.Warning)("handler failed");
+        var adapter = new H2LoggerAdapter(sink, connectionId: 42);
+
+        adapter.Log(H2LogLevel.Trace, "received PING");
+        adapter.Log(H2LogLevel.Debug, "GOAWAY sent");
 
         Assert.Equal(
-            [(LogLevel.Information, "resetting stream 3: too slow"), (LogLevel.Warning, "handler failed")],
+            [(LogLevel.Trace, "connection 42: received PING"), (LogLevel.Debug, "connection 42: GOAWAY sent")],
             sink.Entries.Select(e => (e.Level, e.Message)));
     }
 
@@ -78,7 +80,6 @@ public class H2LoggerAdapterTests
     {
         Assert.Throws<ArgumentNullException>(() => new H2LoggerAdapter(null!));
         Assert.Throws<ArgumentNullException>(() => ((ILoggerFactory)null!).CreateH2Logger());
-        Assert.Throws<ArgumentNullException>(() => ((ILogger)null!).ToMessageSink());
     }
 
     private sealed class ListLogger(LogLevel minimum) : ILogger
