@@ -36,7 +36,7 @@ var headerTimeout = new Option<int>("--header-timeout") { Description = "Seconds
 var maxConnections = new Option<int?>("--max-connections") { Description = "Connections served at once; more wait in the listen backlog (default: a little below the process's file descriptor limit)." };
 var minDataRate = new Option<int>("--min-data-rate") { Description = "Octets per second a client must at least send a request body or take a response at, after a 5-second grace; 0 turns it off.", DefaultValueFactory = _ => 240 };
 
-var root = new RootCommand("H2Sharp example HTTP/2 server. Routes: / and /get (request headers as JSON), /post (echo), /bytes/N, /status/N, /trailers.")
+var root = new RootCommand("H2Sharp example HTTP/2 server. Routes: / and /get (request headers as JSON), /post (echo), /bytes/N, /status/N, /trailers, /stats (the process's allocations, CPU time and collections, for benchmarks).")
 {
     host, port, tlsPort, noTls, cert, key, quiet, verbose, idle, drain, headerTimeout, minDataRate, maxConnections,
 };
