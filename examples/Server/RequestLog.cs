@@ -16,7 +16,7 @@ internal sealed class RequestLog(bool quiet)
         try
         {
             await handler(context);
-            await context.Response.CompleteAsync(context.Aborted);
+            await context.Response.CompleteAsync();
         }
         catch (Exception) when (context.Aborted.IsCancellationRequested)
         {

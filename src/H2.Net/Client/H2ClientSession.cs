@@ -235,7 +235,7 @@ internal sealed class H2ClientSession : H2Session
                 Exception? error =
                     !stream.Response.Task.IsCompleted && Exceeds(now - stream.OpenedAt, _responseTimeout)
                         ? new TimeoutException($"No response on stream {stream.Id} within {_responseTimeout.TotalSeconds:0.###} s (ResponseTimeout).")
-                    : Exceeds(stream.Body.WaitingFor(now), _idleTimeout) || Exceeds(stream.Sending.WaitingFor(now), _idleTimeout)
+                    : Exceeds(stream.BodyIfCreated?.WaitingFor(now) ?? 0, _idleTimeout) || Exceeds(stream.Sending.WaitingFor(now), _idleTimeout)
                         ? new TimeoutException($"Stream {stream.Id} made no progress for {_idleTimeout.TotalSeconds:0.###} s (IdleTimeout).")
                     : null;
                 if (error is not null)

@@ -109,6 +109,16 @@ public sealed class H2ServerOptions
     public MinDataRate? MinResponseDataRate { get; init; } = MinDataRate.Default;
 
     /// <summary>
+    /// Whether a finished request's context, request, response and stream record serve the
+    /// connection's next request, as Kestrel reuses its streams: about half of what a small request
+    /// allocates. Only objects that nothing handed out can still refer to are reused (no abort
+    /// token, body, body reader or response body stream was asked for); as with ASP.NET Core's
+    /// <c>HttpContext</c>, a handler must not use its context after its task has completed.
+    /// Default <see langword="true"/>.
+    /// </summary>
+    public bool ReuseRequestObjects { get; init; } = true;
+
+    /// <summary>
     /// Where the server logs (category <c>H2Sharp.Net.Server</c>): handler exceptions at Error,
     /// limits that acted and connection errors at Information, handshakes and connections at
     /// Debug, each with an event id and a template; handlers run in a scope carrying

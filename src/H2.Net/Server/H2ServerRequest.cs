@@ -6,11 +6,25 @@ namespace H2.Net.Server;
 /// <summary>A request received by an <see cref="H2Server"/>.</summary>
 public sealed class H2ServerRequest
 {
-    internal H2ServerRequest(int streamId, IReadOnlyList<HeaderField> headers, H2BodyStream body)
+    private readonly ServerStream _stream;
+
+    internal H2ServerRequest(ServerStream stream, IReadOnlyList<HeaderField> headers)
     {
-        StreamId = streamId;
+        _stream = stream;
+        Renew(headers);
+    }
+
+    /// <summary>Takes the header fields of the stream's (new) request.</summary>
+    internal void Renew(IReadOnlyList<HeaderField> headers)
+    {
+        StreamId = _stream.Id;
         Headers = headers;
-        Body = body;
+        Method = string.Empty;
+        Scheme = string.Empty;
+        Path = string.Empty;
+        Authority = null;
+        Protocol = null;
+        _bodyReader = null;
         for (int i = 0; i < headers.Count; i++)
         {
             HeaderField field = headers[i];
@@ -38,6 +52,9 @@ public sealed class H2ServerRequest
         }
     }
 
+    /// <summary>Whether no body reader was handed out.</summary>
+    internal bool HandedOutNothing => _bodyReader is null;
+
     /// <summary>
     /// The least rate at which the body must arrive while the handler waits to read it, or
     /// <see langword="null"/> for none; starts as <see cref="H2ServerOptions.MinRequestBodyDataRate"/>.
@@ -46,28 +63,28 @@ public sealed class H2ServerRequest
     public MinDataRate? MinBodyDataRate { get; set; }
 
     /// <summary>The HTTP/2 stream the request arrived on.</summary>
-    public int StreamId { get; }
+    public int StreamId { get; private set; }
 
     /// <summary>The method, such as GET.</summary>
-    public string Method { get; } = string.Empty;
+    public string Method { get; private set; } = string.Empty;
 
     /// <summary>The scheme, http or https (empty for CONNECT).</summary>
-    public string Scheme { get; } = string.Empty;
+    public string Scheme { get; private set; } = string.Empty;
 
     /// <summary>The authority (host and port), from :authority or host.</summary>
-    public string? Authority { get; }
+    public string? Authority { get; private set; }
 
     /// <summary>The path and query (empty for CONNECT).</summary>
-    public string Path { get; } = string.Empty;
+    public string Path { get; private set; } = string.Empty;
 
     /// <summary>The :protocol of an extended CONNECT (RFC 8441), if any.</summary>
-    public string? Protocol { get; }
+    public string? Protocol { get; private set; }
 
     /// <summary>All header fields, pseudo-header fields first.</summary>
-    public IReadOnlyList<HeaderField> Headers { get; }
+    public IReadOnlyList<HeaderField> Headers { get; private set; } = [];
 
     /// <summary>The request body; read it to the end to see <see cref="H2BodyStream.Trailers"/>.</summary>
-    public H2BodyStream Body { get; }
+    public H2BodyStream Body => _stream.Body;
 
     /// <summary>The request body as a <see cref="PipeReader"/>, over <see cref="Body"/>; use one or the other.</summary>
     public PipeReader BodyReader => _bodyReader ??= PipeReader.Create(Body, new StreamPipeReaderOptions(leaveOpen: true));

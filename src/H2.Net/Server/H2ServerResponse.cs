@@ -14,7 +14,7 @@ public sealed class H2ServerResponse : IMessageHead
 {
     private readonly H2ServerSession _session;
     private readonly ServerStream _stream;
-    private readonly bool _isHead;
+    private bool _isHead;
     private Stream? _body;
     private bool _endedByLength;
 
@@ -24,6 +24,21 @@ public sealed class H2ServerResponse : IMessageHead
         _stream = stream;
         _isHead = isHead;
     }
+
+    /// <summary>Makes the response new for the stream's next request.</summary>
+    internal void Renew(bool isHead, MinDataRate? minDataRate)
+    {
+        _isHead = isHead;
+        _endedByLength = false;
+        _headers?.Clear();
+        _trailers?.Clear();
+        StatusCode = 200;
+        BytesSent = 0;
+        MinDataRate = minDataRate;
+    }
+
+    /// <summary>Whether no body stream was handed out.</summary>
+    internal bool HandedOutNothing => _body is null;
 
     /// <summary>
     /// The least rate at which the client must take the body while the handler waits to write it,
@@ -35,13 +50,18 @@ public sealed class H2ServerResponse : IMessageHead
     public int StatusCode { get; set; } = 200;
 
     /// <summary>Header fields to send with the status; fixed once the response has started.</summary>
-    public List<HeaderField> Headers { get; } = [];
+    public List<HeaderField> Headers => _headers ??= new List<HeaderField>(4);
+
+    private List<HeaderField>? _headers;
+    private List<HeaderField>? _trailers;
 
     /// <summary>
     /// Trailer fields, sent after the body when the response completes. With a content-length
     /// header, the write that completes the body ends the response, so add trailers before it.
     /// </summary>
-    public List<HeaderField> Trailers { get; } = [];
+    public List<HeaderField> Trailers => _trailers ??= [];
+
+    private bool HasTrailers => _trailers is { Count: > 0 };
 
     /// <summary>Whether the status and headers have been sent (or the stream is gone, so they never can be).</summary>
     public bool HasStarted => _session.HasStarted(_stream);
@@ -120,7 +140,7 @@ public sealed class H2ServerResponse : IMessageHead
         // The headers go in the same step as the first data, and the write that completes a
         // declared content-length ends the stream with its last DATA frame, sparing an empty
         // frame (and a trip through the connection) when the handler returns.
-        ValueTask<bool> write = _session.WriteAsync(_stream, this, data, endStream: false, endAtContentLength: Trailers.Count == 0, cancellationToken);
+        ValueTask<bool> write = _session.WriteAsync(_stream, this, data, endStream: false, endAtContentLength: !HasTrailers, cancellationToken);
         if (write.IsCompletedSuccessfully)
         {
             Wrote(data.Length, write.Result);
@@ -146,12 +166,12 @@ public sealed class H2ServerResponse : IMessageHead
     /// <returns>A task that completes once the end is queued.</returns>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        if (_endedByLength && Trailers.Count > 0)
+        if (_endedByLength && HasTrailers)
         {
             throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write.");
         }
 
-        if (Trailers.Count == 0 || _isHead)
+        if (!HasTrailers || _isHead)
         {
             // The headers and END_STREAM in one step when nothing has gone yet; a response to
             // HEAD ends with its headers, and trailers, which follow content, have no place.
@@ -160,7 +180,7 @@ public sealed class H2ServerResponse : IMessageHead
         else
         {
             Start(endStream: false);
-            _session.SendHeaderBlock(_stream, Trailers, endStream: true);
+            _session.SendHeaderBlock(_stream, _trailers!, endStream: true);
         }
     }
 
@@ -178,13 +198,7 @@ public sealed class H2ServerResponse : IMessageHead
     private void Start(bool endStream) => _session.SendHead(_stream, this, endStream || _isHead);
 
     /// <summary>The status and headers, as sent: built when they are about to go.</summary>
-    HeaderField[] IMessageHead.Build()
-    {
-        var fields = new HeaderField[Headers.Count + 1];
-        fields[0] = (":status", StatusCode.ToString(CultureInfo.InvariantCulture));
-        Headers.CopyTo(fields, 1);
-        return fields;
-    }
+    IReadOnlyList<HeaderField> IMessageHead.Build(MessageHeadView view) => view.Show((":status", StatusText.For(StatusCode)), _headers);
 
     /// <summary>The response body as a write-only stream.</summary>
     private sealed class ResponseBodyStream(H2ServerResponse response) : Stream

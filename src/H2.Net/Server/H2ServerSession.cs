@@ -25,6 +25,10 @@ internal sealed class H2ServerSession : H2Session
     private long _framesAtFrameStart;
     private bool _monitorDone;
 
+    // Finished requests' records, kept for the next requests of the connection; guarded by Sync.
+    private const int MaxSpareStreams = 8;
+    private readonly Stack<ServerStream> _spare = new();
+
     // Streams opened by the events of one read, started once the lock is released; reader only.
     private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers)> _opened = [];
 
@@ -98,14 +102,13 @@ internal sealed class H2ServerSession : H2Session
                 .. headers ?? [],
             ];
             Connection.PushStream(parent.Id, id, fields);
-            pushed = new ServerStream(this, id);
-            pushed.Body.Complete(null);
+            pushed = new ServerStream(this, id) { Pushed = true };
             Track(pushed);
         }
 
         SignalWriter();
         var response = new H2ServerResponse(this, pushed) { MinDataRate = _options.MinResponseDataRate };
-        pushed.Context = new H2RequestContext(request, response, _remote, _tls, pushed.Aborted);
+        pushed.Context = new H2RequestContext(pushed, request, response, _remote, _tls);
         return response;
     }
 
@@ -114,15 +117,13 @@ internal sealed class H2ServerSession : H2Session
         switch (@event)
         {
             case RequestReceived request:
-                var opened = new ServerStream(this, request.StreamId);
+                ServerStream opened = _spare.TryPop(out ServerStream? spare) ? spare.Reuse(request.StreamId) : new ServerStream(this, request.StreamId);
                 Track(opened);
-                if (request.StreamEnded is not null)
+                // A request that ended with its headers has no body to queue: its body, if the
+                // handler looks, is made complete and empty then.
+                if (request.StreamEnded is null && _options.AnswerExpectContinue && ExpectsContinue(request.Headers))
                 {
-                    opened.Body.Complete(null);
-                }
-                else if (_options.AnswerExpectContinue && ExpectsContinue(request.Headers))
-                {
-                    opened.Body.ContinueExpected = true;
+                    opened.ContinueExpected = true;
                 }
 
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
@@ -205,10 +206,18 @@ internal sealed class H2ServerSession : H2Session
             return;
         }
 
-        var request = new H2ServerRequest(stream.Id, headers, stream.Body) { MinBodyDataRate = _options.MinRequestBodyDataRate };
-        var response = new H2ServerResponse(this, stream, isHead: request.Method == "HEAD") { MinDataRate = _options.MinResponseDataRate };
-        var context = new H2RequestContext(request, response, _remote, _tls, stream.Aborted);
-        stream.Context = context;
+        if (stream.Context is { } reused)
+        {
+            reused.Request.Renew(headers);
+            reused.Request.MinBodyDataRate = _options.MinRequestBodyDataRate;
+            reused.Response.Renew(isHead: reused.Request.Method == "HEAD", _options.MinResponseDataRate);
+        }
+        else
+        {
+            var request = new H2ServerRequest(stream, headers) { MinBodyDataRate = _options.MinRequestBodyDataRate };
+            var response = new H2ServerResponse(this, stream, isHead: request.Method == "HEAD") { MinDataRate = _options.MinResponseDataRate };
+            stream.Context = new H2RequestContext(stream, request, response, _remote, _tls);
+        }
 
         // The handler is application code: it runs on the thread pool, never on the reader loop.
         // The stream is its own work item (no closure, no Task.Run, no captured context).
@@ -226,7 +235,8 @@ internal sealed class H2ServerSession : H2Session
         try
         {
             await _handler(context).ConfigureAwait(false);
-            await context.Response.CompleteAsync(context.Aborted).ConfigureAwait(false);
+            // No token: a wait here ends with the stream anyway, and asking for the abort token would make one for every request.
+            await context.Response.CompleteAsync().ConfigureAwait(false);
             completed = true;
         }
         catch (Exception e) when ((stream.Failure is not null || stream.Aborted.IsCancellationRequested) && e is OperationCanceledException or IOException)
@@ -293,13 +303,18 @@ internal sealed class H2ServerSession : H2Session
         lock (Sync)
         {
             unread = completed && !stream.Forgotten && Connection.TryGetStream(stream.Id, out StreamInfo info) && !info.RemoteEnded;
-            ReturnCredit(stream.Body.Abandon());
+            ReturnCredit(stream.AbandonBody());
             if (!unread && !Connection.IsClosed)
             {
                 Connection.CompleteStreamWork(stream.Id);
             }
 
             wake = Connection.OutboundDataLength > 0;
+            if (!unread && _options.ReuseRequestObjects && _spare.Count < MaxSpareStreams && stream.Reusable)
+            {
+                // Finished, closed, and nothing of it handed out that could outlive the handler.
+                _spare.Push(stream);
+            }
         }
 
         if (unread)
@@ -341,7 +356,7 @@ internal sealed class H2ServerSession : H2Session
                 }
 
                 string? reason =
-                    context.Request.MinBodyDataRate is { } inbound && stream.Body.IsArrivingSlowerThan(inbound, now) ? $"request body slower than {inbound.BytesPerSecond} B/s" :
+                    context.Request.MinBodyDataRate is { } inbound && stream.BodyIfCreated is { } body && body.IsArrivingSlowerThan(inbound, now) ? $"request body slower than {inbound.BytesPerSecond} B/s" :
                     context.Response.MinDataRate is { } outbound && stream.Sending.IsBelow(outbound, now) ? $"response taken slower than {outbound.BytesPerSecond} B/s" :
                     null;
                 if (reason is not null)

@@ -28,12 +28,6 @@ public sealed class H2BodyStream : Stream
         _streamId = owner.Id;
     }
 
-    /// <summary>
-    /// Whether the peer asked for 100 (Continue) before sending the body and has not had it: the
-    /// first read that finds nothing to read sends it. Guarded by the session lock.
-    /// </summary>
-    internal bool ContinueExpected { get; set; }
-
     /// <summary>The trailer fields, once the body has been read to its end (<see langword="null"/> if none were sent).</summary>
     public IReadOnlyList<HeaderField>? Trailers { get; private set; }
 
@@ -212,8 +206,8 @@ public sealed class H2BodyStream : Stream
             return true;
         }
 
-        sendContinue = ContinueExpected;
-        ContinueExpected = false;
+        sendContinue = _owner.ContinueExpected;
+        _owner.ContinueExpected = false;
         _receiving.BeginWait(Environment.TickCount64);
         return false;
     }

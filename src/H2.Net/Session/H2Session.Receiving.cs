@@ -124,16 +124,16 @@ internal abstract partial class H2Session : IEventSink
                 stream.Body.Complete(trailers.Headers);
                 break;
             case StreamEnded when stream is not null:
-                stream.Body.Complete(null);
+                stream.BodyIfCreated?.Complete(null);
                 ReleaseIfClosed(stream);
                 break;
             case StreamReset reset when stream is { Forgotten: false }:
                 Forget(stream);
-                bool bodyEnded = stream.Body.IsCompleteUnderLock;
+                bool bodyEnded = stream.BodyIfCreated?.IsCompleteUnderLock ?? false;
                 stream.Abort(reset.ErrorCode, ResetFailure(reset, stream.Id));
                 if (!bodyEnded)
                 {
-                    ReturnCredit(stream.Body.Abandon());
+                    ReturnCredit(stream.AbandonBody());
                 }
 
                 // A body that had ended stays readable: RFC 9113 §8.1 lets a server answer before
@@ -145,7 +145,7 @@ internal abstract partial class H2Session : IEventSink
                 WakeAllWriters();
                 break;
             case WindowUpdated when stream is not null:
-                stream.Window.Set();
+                stream.WindowChanged();
                 break;
             case RemoteSettingsChanged changed when changed.ChangedSettings.ContainsKey(SettingCode.InitialWindowSize)
                                                     || changed.ChangedSettings.ContainsKey(SettingCode.MaxFrameSize):
@@ -182,7 +182,7 @@ internal abstract partial class H2Session : IEventSink
     {
         foreach (StreamInfo info in Connection.LiveStreams)
         {
-            (info.UserData as SessionStream)?.Window.Set();
+            (info.UserData as SessionStream)?.WindowChanged();
         }
     }
 

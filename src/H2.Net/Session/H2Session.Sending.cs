@@ -9,6 +9,9 @@ namespace H2.Net.Session;
 /// </summary>
 internal abstract partial class H2Session
 {
+    // The final header block being encoded, shown without copying; guarded by Sync.
+    private readonly MessageHeadView _headView = new();
+
     /// <summary>
     /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
     /// shut and for the transport when too much is queued. <paramref name="head"/>, when given and
@@ -23,7 +26,7 @@ internal abstract partial class H2Session
         bool done;
         try
         {
-            done = TrySend(stream, head, ref data, ref endStream, endAtContentLength, checkTransport: true, out _);
+            done = TrySend(stream, head, ref data, ref endStream, endAtContentLength, checkTransport: true, out _, out _);
         }
         catch (Exception e)
         {
@@ -64,7 +67,7 @@ internal abstract partial class H2Session
                 return false;
             }
 
-            QueueHeaders(stream, head.Build(), endStream);
+            QueueHead(stream, head, endStream);
         }
 
         SignalWriter();
@@ -96,9 +99,10 @@ internal abstract partial class H2Session
     /// Queues what the windows allow in one step under the lock; returns whether the write is
     /// complete. With <paramref name="checkTransport"/>, queues no data while the transport is behind.
     /// </summary>
-    private bool TrySend(SessionStream stream, IMessageHead? head, ref ReadOnlyMemory<byte> data, ref bool endStream, bool endAtContentLength, bool checkTransport, out bool sent)
+    private bool TrySend(SessionStream stream, IMessageHead? head, ref ReadOnlyMemory<byte> data, ref bool endStream, bool endAtContentLength, bool checkTransport, out bool sent, out AsyncSignal? window)
     {
         sent = false;
+        window = null;
         bool ended = false;
         lock (Sync)
         {
@@ -114,7 +118,7 @@ internal abstract partial class H2Session
             if (head is not null && !info.FinalHeadersSent)
             {
                 bool headersEnd = endStream && data.IsEmpty;
-                QueueHeaders(stream, head.Build(), headersEnd);
+                QueueHead(stream, head, headersEnd);
                 sent = true;
                 ended = headersEnd;
                 if (endAtContentLength && !ended)
@@ -131,8 +135,8 @@ internal abstract partial class H2Session
 
             if (!ended && (!checkTransport || Connection.OutboundDataLength <= OutboundHighWater))
             {
-                int window = Connection.LocalFlowControlWindow(stream.Id);
-                int size = Math.Min(Math.Min(Math.Min(window, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
+                int allowed = Connection.LocalFlowControlWindow(stream.Id);
+                int size = Math.Min(Math.Min(Math.Min(allowed, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
                 if (size > 0 || (data.IsEmpty && endStream))
                 {
                     bool last = endStream && size == data.Length;
@@ -145,6 +149,12 @@ internal abstract partial class H2Session
                         ended = true;
                         ReleaseIfClosed(stream);
                     }
+                }
+                else
+                {
+                    // The windows are shut: the signal is made here, under the lock, so the grant
+                    // that opens them (which sets it) cannot come between this look and the wait.
+                    window = stream.WindowSignal;
                 }
             }
         }
@@ -188,17 +198,30 @@ internal abstract partial class H2Session
             // This wait is the whole connection's, so it does not count against this stream's
             // minimum rate (a slow reader of the socket meets the write timeout instead).
             await _writer.WaitForTransportAsync(OutboundHighWater, waiting).ConfigureAwait(false);
-            if (TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out bool sent))
+            if (TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out bool sent, out AsyncSignal? window))
             {
                 return endStream;
             }
 
-            if (!sent)
+            if (!sent && window is not null)
             {
                 // Both windows are shut: wait for WINDOW_UPDATE (or a reset).
                 H2NetMetrics.FlowControlStalls.Add(1, Role);
-                await WaitOnPeerAsync(stream, stream.Window.WaitAsync(waiting)).ConfigureAwait(false);
+                await WaitOnPeerAsync(stream, window!.WaitAsync(waiting)).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Queues the final header block <paramref name="head"/> builds; called under <see cref="Sync"/>.</summary>
+    private void QueueHead(SessionStream stream, IMessageHead head, bool endStream)
+    {
+        try
+        {
+            QueueHeaders(stream, head.Build(_headView), endStream);
+        }
+        finally
+        {
+            _headView.Clear();
         }
     }
 

@@ -220,7 +220,7 @@ internal abstract partial class H2Session
             }
 
             stream.Abort(code, error);
-            ReturnCredit(stream.Body.Abandon());
+            ReturnCredit(stream.AbandonBody());
         }
 
         stream.CancelToken();
