@@ -34,6 +34,14 @@ public sealed class H2ClientRequest
     /// <summary>A body read from a stream, after <see cref="Content"/>.</summary>
     public Stream? ContentStream { get; init; }
 
-    /// <summary>Trailer fields, sent after the body.</summary>
+    /// <summary>Trailer fields, sent after the body (announced in a <c>trailer</c> header field unless the request has one).</summary>
     public List<HeaderField> Trailers { get; } = [];
+
+    /// <summary>
+    /// Asked for more trailer fields once <see cref="ContentStream"/> has ended, for trailers that
+    /// are known only then: a proxy forwarding a request body's trailers
+    /// (<see cref="H2BodyStream.Trailers"/>), a checksum of what was sent. They follow
+    /// <see cref="Trailers"/>; with none at all, the request ends with an empty DATA frame.
+    /// </summary>
+    public Func<IReadOnlyList<HeaderField>?>? TrailersAfterBody { get; init; }
 }

@@ -12,7 +12,7 @@ public sealed class H2ClientResponse
         Headers = headers;
         Body = body;
         InformationalResponses = informational;
-        string? status = headers.FirstOrDefault(h => h.Name == ":status").Value;
+        string? status = HeaderLookup.Find(headers, ":status");
         StatusCode = int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out int code) ? code : 0;
     }
 
@@ -35,7 +35,7 @@ public sealed class H2ClientResponse
     public IReadOnlyList<IReadOnlyList<HeaderField>> InformationalResponses { get; }
 
     /// <summary>The value of the first field with this name, or <see langword="null"/>.</summary>
-    /// <param name="name">A lowercase field name.</param>
+    /// <param name="name">A field name, in any case (field names are case-insensitive, RFC 9110 §5.1).</param>
     /// <returns>The value, or <see langword="null"/>.</returns>
-    public string? GetHeader(string name) => Headers.FirstOrDefault(h => h.Name == name).Value;
+    public string? GetHeader(string name) => HeaderLookup.Find(Headers, name);
 }

@@ -97,7 +97,7 @@ internal sealed class H2ClientSession : H2Session
     public async Task<H2ClientResponse> SendAsync(H2ClientRequest request, string scheme, string authority, CancellationToken cancellationToken)
     {
         bool hasBody = !request.Content.IsEmpty || request.ContentStream is not null;
-        bool hasTrailers = request.Trailers.Count > 0;
+        bool hasTrailers = request.Trailers.Count > 0 || request.TrailersAfterBody is not null;
         List<HeaderField> headers = RequestHeaderList.Build(request, scheme, authority);
 
         ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, cancellationToken).ConfigureAwait(false);
@@ -163,7 +163,20 @@ internal sealed class H2ClientSession : H2Session
 
         if (hasTrailers)
         {
-            SendHeaderBlock(stream, RequestHeaderList.Trailers(request.Trailers), endStream: true);
+            List<HeaderField> trailers = RequestHeaderList.Trailers(request.Trailers);
+            if (request.TrailersAfterBody?.Invoke() is { } late)
+            {
+                trailers.AddRange(RequestHeaderList.Trailers([.. late]));
+            }
+
+            if (trailers.Count > 0)
+            {
+                SendHeaderBlock(stream, trailers, endStream: true);
+            }
+            else
+            {
+                await WriteAsync(stream, ReadOnlyMemory<byte>.Empty, endStream: true, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

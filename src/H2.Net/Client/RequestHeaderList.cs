@@ -39,7 +39,7 @@ internal static class RequestHeaderList
             regular.Add(given with { Name = name });
         }
 
-        if (request.Trailers.Count > 0 && !regular.Exists(h => h.Name == "trailer"))
+        if (request.Trailers.Count > 0 && request.TrailersAfterBody is null && !regular.Exists(h => h.Name == "trailer"))
         {
             // RFC 9110 §6.6.2: announce the trailer fields; some servers (Go's) drop those not announced.
             regular.Add(("trailer", string.Join(", ", request.Trailers.Select(t => LowerAscii(t.Name)).Distinct(StringComparer.Ordinal))));

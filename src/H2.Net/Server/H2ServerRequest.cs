@@ -8,15 +8,16 @@ public sealed class H2ServerRequest
 {
     private readonly ServerStream _stream;
 
-    internal H2ServerRequest(ServerStream stream, IReadOnlyList<HeaderField> headers)
+    internal H2ServerRequest(ServerStream stream, IReadOnlyList<HeaderField> headers, bool canHaveBody)
     {
         _stream = stream;
-        Renew(headers);
+        Renew(headers, canHaveBody);
     }
 
     /// <summary>Takes the header fields of the stream's (new) request.</summary>
-    internal void Renew(IReadOnlyList<HeaderField> headers)
+    internal void Renew(IReadOnlyList<HeaderField> headers, bool canHaveBody)
     {
+        CanHaveBody = canHaveBody;
         StreamId = _stream.Id;
         Headers = headers;
         Method = string.Empty;
@@ -92,18 +93,16 @@ public sealed class H2ServerRequest
     private PipeReader? _bodyReader;
 
     /// <summary>The value of the first field with this name, or <see langword="null"/>.</summary>
-    /// <param name="name">A lowercase field name.</param>
+    /// <param name="name">A field name, in any case (field names are case-insensitive, RFC 9110 §5.1).</param>
     /// <returns>The value, or <see langword="null"/>.</returns>
-    public string? GetHeader(string name)
-    {
-        for (int i = 0; i < Headers.Count; i++)
-        {
-            if (string.Equals(Headers[i].Name, name, StringComparison.Ordinal))
-            {
-                return Headers[i].Value;
-            }
-        }
+    public string? GetHeader(string name) => HeaderLookup.Find(Headers, name);
 
-        return null;
-    }
+    /// <summary>
+    /// Whether the request can have a body: false when its header block ended the stream (as a
+    /// GET usually does), so a proxy knows whether to forward content without waiting for any.
+    /// </summary>
+    public bool CanHaveBody { get; private set; }
+
+    /// <summary>The content-length the request declared, or <see langword="null"/> (the connection has checked it is a valid number and matches the body).</summary>
+    public long? ContentLength => long.TryParse(GetHeader("content-length"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long length) ? length : null;
 }

@@ -140,7 +140,7 @@ public sealed class H2ServerResponse : IMessageHead
         // The headers go in the same step as the first data, and the write that completes a
         // declared content-length ends the stream with its last DATA frame, sparing an empty
         // frame (and a trip through the connection) when the handler returns.
-        ValueTask<bool> write = _session.WriteAsync(_stream, this, data, endStream: false, endAtContentLength: !HasTrailers, cancellationToken);
+        ValueTask<bool> write = _session.WriteAsync(_stream, this, data, endStream: false, endAtContentLength: !HasTrailers && !HeaderLookup.Contains(_headers, "trailer"), cancellationToken);
         if (write.IsCompletedSuccessfully)
         {
             Wrote(data.Length, write.Result);
@@ -168,7 +168,7 @@ public sealed class H2ServerResponse : IMessageHead
     {
         if (_endedByLength && HasTrailers)
         {
-            throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write.");
+            throw new InvalidOperationException("Trailers were added after the body reached its content-length, which ended the response; add them before the last write, or announce them with a trailer header field (RFC 9110 §6.6.2), which keeps the response open for them.");
         }
 
         if (!HasTrailers || _isHead)

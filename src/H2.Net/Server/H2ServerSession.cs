@@ -30,7 +30,7 @@ internal sealed class H2ServerSession : H2Session
     private readonly Stack<ServerStream> _spare = new();
 
     // Streams opened by the events of one read, started once the lock is released; reader only.
-    private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers)> _opened = [];
+    private readonly List<(ServerStream Stream, IReadOnlyList<HeaderField> Headers, bool CanHaveBody)> _opened = [];
 
     private H2ServerSession(Stream transport, H2Connection connection, H2RequestHandler handler, H2ServerOptions options, ILogger logger, long connectionId, EndPoint? remote, bool tls, ReceiveWindowBudget windowBudget)
         : base(transport, connection, logger, connectionId, options.MaxQueuedOutboundBytes, options.WriteTimeout, options.ConnectionWindowSize, windowBudget)
@@ -72,7 +72,7 @@ internal sealed class H2ServerSession : H2Session
 
                 // The upgraded request runs a handler like any other, and is counted like one.
                 Interlocked.Increment(ref session._runningHandlers);
-                session.Dispatch(stream, upgrade.ToHttp2Headers(tls));
+                session.Dispatch(stream, upgrade.ToHttp2Headers(tls), canHaveBody: upgrade.Body.Length > 0);
             }
         }
 
@@ -133,7 +133,7 @@ internal sealed class H2ServerSession : H2Session
                 }
 
                 Interlocked.Increment(ref _runningHandlers);
-                _opened.Add((opened, request.Headers));
+                _opened.Add((opened, request.Headers, request.StreamEnded is null));
                 break;
             case RemoteSettingsChanged:
                 _settingsReceived = true;
@@ -188,15 +188,15 @@ internal sealed class H2ServerSession : H2Session
 
     protected override void AfterEvents()
     {
-        foreach ((ServerStream stream, IReadOnlyList<HeaderField> headers) in _opened)
+        foreach ((ServerStream stream, IReadOnlyList<HeaderField> headers, bool canHaveBody) in _opened)
         {
-            Dispatch(stream, headers);
+            Dispatch(stream, headers, canHaveBody);
         }
 
         _opened.Clear();
     }
 
-    private void Dispatch(ServerStream stream, IReadOnlyList<HeaderField> headers)
+    private void Dispatch(ServerStream stream, IReadOnlyList<HeaderField> headers, bool canHaveBody)
     {
         if (stream.ResetCode is not null)
         {
@@ -208,13 +208,13 @@ internal sealed class H2ServerSession : H2Session
 
         if (stream.Context is { } reused)
         {
-            reused.Request.Renew(headers);
+            reused.Request.Renew(headers, canHaveBody);
             reused.Request.MinBodyDataRate = _options.MinRequestBodyDataRate;
             reused.Response.Renew(isHead: reused.Request.Method == "HEAD", _options.MinResponseDataRate);
         }
         else
         {
-            var request = new H2ServerRequest(stream, headers) { MinBodyDataRate = _options.MinRequestBodyDataRate };
+            var request = new H2ServerRequest(stream, headers, canHaveBody) { MinBodyDataRate = _options.MinRequestBodyDataRate };
             var response = new H2ServerResponse(this, stream, isHead: request.Method == "HEAD") { MinDataRate = _options.MinResponseDataRate };
             stream.Context = new H2RequestContext(stream, request, response, _remote, _tls);
         }

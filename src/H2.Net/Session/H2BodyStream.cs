@@ -245,6 +245,46 @@ public sealed class H2BodyStream : Stream
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Reads the rest of the body into memory, refusing one larger than <paramref name="maxLength"/>
+    /// octets: a declared content-length above it fails at once, before anything is read; a body
+    /// that grows past it fails as soon as it does, and the rest is left unread (its flow-control
+    /// credit goes back when the body is disposed or the handler ends).
+    /// </summary>
+    /// <param name="maxLength">The most octets to accept.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The remaining octets.</returns>
+    /// <exception cref="InvalidDataException">The body is larger than <paramref name="maxLength"/>.</exception>
+    public async Task<byte[]> ReadToEndAsync(long maxLength, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
+        long declared;
+        lock (_session.Sync)
+        {
+            declared = _session.Connection.TryGetStream(_streamId, out StreamInfo info) ? info.InboundContentLength : -1;
+        }
+
+        if (declared > maxLength)
+        {
+            throw new InvalidDataException($"The body's content-length of {declared} octets exceeds the limit of {maxLength}.");
+        }
+
+        using var memory = new MemoryStream();
+        byte[] buffer = new byte[(int)Math.Clamp(maxLength + 1, 1, 16384)];
+        int read;
+        while ((read = await ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (memory.Length + read > maxLength)
+            {
+                throw new InvalidDataException($"The body exceeds the limit of {maxLength} octets.");
+            }
+
+            memory.Write(buffer, 0, read);
+        }
+
+        return memory.ToArray();
+    }
+
     /// <summary>Reads the rest of the body into memory.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>The remaining octets.</returns>
