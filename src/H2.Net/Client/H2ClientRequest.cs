@@ -28,6 +28,13 @@ public sealed class H2ClientRequest
     /// <summary>More header fields (lowercase names).</summary>
     public List<HeaderField> Headers { get; } = [];
 
+    /// <summary>
+    /// The priority to ask of the server (RFC 9218), sent as the <c>priority</c> header field;
+    /// it orders this request's body among the connection's uploads too. <see langword="null"/>
+    /// (the default) asks nothing, which servers take as urgency 3, not incremental.
+    /// </summary>
+    public H2Priority? Priority { get; init; }
+
     /// <summary>A body held in memory.</summary>
     public ReadOnlyMemory<byte> Content { get; init; }
 

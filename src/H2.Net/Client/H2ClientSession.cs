@@ -100,7 +100,7 @@ internal sealed class H2ClientSession : H2Session
         bool hasTrailers = request.Trailers.Count > 0 || request.TrailersAfterBody is not null;
         List<HeaderField> headers = RequestHeaderList.Build(request, scheme, authority);
 
-        ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, cancellationToken).ConfigureAwait(false);
+        ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, request.Priority ?? H2Priority.Default, cancellationToken).ConfigureAwait(false);
 
         // The token resets the stream until it ends, so it also cancels a body being read.
         CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel, new OperationCanceledException(cancellationToken)));
@@ -269,7 +269,7 @@ internal sealed class H2ClientSession : H2Session
     private static bool Exceeds(long milliseconds, TimeSpan timeout) => timeout != Timeout.InfiniteTimeSpan && milliseconds > timeout.TotalMilliseconds;
 
     /// <summary>Opens a stream with its request headers, waiting while the server's concurrency limit is reached.</summary>
-    private async Task<ClientStream> OpenStreamAsync(List<HeaderField> headers, bool endStream, CancellationToken cancellationToken)
+    private async Task<ClientStream> OpenStreamAsync(List<HeaderField> headers, bool endStream, H2Priority priority, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -285,7 +285,7 @@ internal sealed class H2ClientSession : H2Session
                 {
                     int id = Connection.GetNextAvailableStreamId();
                     SendHeaders(id, headers, endStream);
-                    stream = new ClientStream(this, id);
+                    stream = new ClientStream(this, id) { Priority = priority };
                     Track(stream);
                 }
             }

@@ -39,6 +39,11 @@ internal static class RequestHeaderList
             regular.Add(given with { Name = name });
         }
 
+        if (request.Priority is { } priority && priority != H2Priority.Default && !regular.Exists(h => h.Name == "priority"))
+        {
+            regular.Add(("priority", priority.ToString()));
+        }
+
         if (request.Trailers.Count > 0 && request.TrailersAfterBody is null && !regular.Exists(h => h.Name == "trailer"))
         {
             // RFC 9110 §6.6.2: announce the trailer fields; some servers (Go's) drop those not announced.

@@ -119,6 +119,12 @@ internal sealed class H2ServerSession : H2Session
             case RequestReceived request:
                 ServerStream opened = _spare.TryPop(out ServerStream? spare) ? spare.Reuse(request.StreamId) : new ServerStream(this, request.StreamId);
                 Track(opened);
+                // RFC 9218 §4: the response goes out in the order the request's priority asks.
+                if (HeaderLookup.Find(request.Headers, "priority") is { } priority)
+                {
+                    opened.Priority = H2Priority.Parse(priority);
+                }
+
                 // A request that ended with its headers has no body to queue: its body, if the
                 // handler looks, is made complete and empty then.
                 if (request.StreamEnded is null && _options.AnswerExpectContinue && ExpectsContinue(request.Headers))
@@ -134,6 +140,10 @@ internal sealed class H2ServerSession : H2Session
 
                 Interlocked.Increment(ref _runningHandlers);
                 _opened.Add((opened, request.Headers, request.StreamEnded is null));
+                break;
+            case PriorityUpdateReceived update when Find(update.PrioritizedStreamId) is { } prioritized:
+                // RFC 9218 §7: the new value replaces the stream's priority whole.
+                prioritized.Priority = H2Priority.Parse(update.PriorityFieldValue);
                 break;
             case RemoteSettingsChanged:
                 _settingsReceived = true;

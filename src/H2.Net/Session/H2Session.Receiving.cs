@@ -291,6 +291,10 @@ internal abstract partial class H2Session : IEventSink
         }
 
         StreamReleased.Pulse();
+        lock (Sync)
+        {
+            GrantTurns();
+        }
 
         // Let the writer flush what is queued (a GOAWAY, say) and stop.
         _writer.PulseDrained();

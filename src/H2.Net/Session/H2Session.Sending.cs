@@ -12,6 +12,16 @@ internal abstract partial class H2Session
     // The final header block being encoded, shown without copying; guarded by Sync.
     private readonly MessageHeadView _headView = new();
 
+    // Who queues body data next while the transport is behind (RFC 9218 order), and whether a
+    // stream holds the turn now; guarded by Sync.
+    private readonly WriteTurns _turns = new();
+    private bool _turnOutstanding;
+
+    /// <summary>
+    /// Queued octets above which body data waits for its turn: small enough that data queued
+    /// later but more urgent goes out soon after, large enough to keep the transport busy.
+    /// </summary>
+    private long TurnThreshold => Math.Min(OutboundHighWater, 2L * MaxQueuedBytesPerStream);
     /// <summary>
     /// Sends body data on a stream as the windows allow, waiting for WINDOW_UPDATE when they are
     /// shut and for the transport when too much is queued. <paramref name="head"/>, when given and
@@ -133,7 +143,7 @@ internal abstract partial class H2Session
                 endStream = true;
             }
 
-            if (!ended && (!checkTransport || Connection.OutboundDataLength <= OutboundHighWater))
+            if (!ended && (!checkTransport || (Connection.OutboundDataLength <= TurnThreshold && !_turns.AnyWaitingAtOrAbove(stream.Priority.Urgency))))
             {
                 int allowed = Connection.LocalFlowControlWindow(stream.Id);
                 int size = Math.Min(Math.Min(Math.Min(allowed, Connection.MaxOutboundFrameSize), MaxQueuedBytesPerStream), data.Length);
@@ -197,8 +207,23 @@ internal abstract partial class H2Session
             // however many streams write at once and however large the peer's frames and windows.
             // This wait is the whole connection's, so it does not count against this stream's
             // minimum rate (a slow reader of the socket meets the write timeout instead).
-            await _writer.WaitForTransportAsync(OutboundHighWater, waiting).ConfigureAwait(false);
-            if (TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out bool sent, out AsyncSignal? window))
+            bool turn = await WaitForTurnAsync(stream, waiting).ConfigureAwait(false);
+            bool done;
+            bool sent;
+            AsyncSignal? window;
+            try
+            {
+                done = TrySend(stream, null, ref data, ref endStream, endAtContentLength: false, checkTransport: false, out sent, out window);
+            }
+            finally
+            {
+                if (turn)
+                {
+                    TurnDone();
+                }
+            }
+
+            if (done)
             {
                 return endStream;
             }
@@ -209,6 +234,70 @@ internal abstract partial class H2Session
                 H2NetMetrics.FlowControlStalls.Add(1, Role);
                 await WaitOnPeerAsync(stream, window!.WaitAsync(waiting)).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits, while the transport is behind or more urgent data waits, for this stream's turn to
+    /// queue a chunk (RFC 9218 order); returns whether it holds a turn, to be given back with
+    /// <see cref="TurnDone"/>. This wait is the whole connection's, so it does not count against
+    /// the stream's minimum rate (a slow reader of the socket meets the write timeout instead).
+    /// </summary>
+    private async ValueTask<bool> WaitForTurnAsync(SessionStream stream, CancellationToken cancellationToken)
+    {
+        Task turn;
+        lock (Sync)
+        {
+            if (IsTransportClosed || (!_turnOutstanding && Connection.OutboundDataLength <= TurnThreshold && !_turns.AnyWaitingAtOrAbove(stream.Priority.Urgency)))
+            {
+                return false;
+            }
+
+            turn = _turns.Enqueue(stream, stream.Priority, cancellationToken);
+        }
+
+        try
+        {
+            await turn.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            // A turn given as the wait was cancelled is passed on (TurnDone grants the next).
+            lock (Sync)
+            {
+                GrantTurns();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The stream holding the turn has queued its chunk: the next in line may go.</summary>
+    private void TurnDone()
+    {
+        lock (Sync)
+        {
+            _turnOutstanding = false;
+            GrantTurns();
+        }
+    }
+
+    /// <summary>
+    /// Gives the next turn while the queue has room and no turn is out, one at a time so that the
+    /// order holds; called under <see cref="Sync"/> (by the writer after each write, too).
+    /// </summary>
+    internal void GrantTurns()
+    {
+        if (IsTransportClosed)
+        {
+            _turns.GrantAll();
+            return;
+        }
+
+        if (!_turnOutstanding && _turns.Count > 0 && Connection.OutboundDataLength <= TurnThreshold)
+        {
+            _turnOutstanding = _turns.GrantNext();
         }
     }
 

@@ -31,6 +31,9 @@ internal class SessionStream(H2Session session, int id)
     /// </summary>
     public bool ContinueExpected { get; set; }
 
+    /// <summary>The stream's RFC 9218 priority: the order in which its data goes when the transport is behind. Guarded by the session lock.</summary>
+    public H2Priority Priority { get; set; } = H2Priority.Default;
+
     /// <summary>How fast our body goes out while the application waits on the peer (window or transport).</summary>
     public DataRateMeter Sending;
 
@@ -105,6 +108,7 @@ internal class SessionStream(H2Session session, int id)
         _tokenCancelled = false;
         _window = null;
         ContinueExpected = false;
+        Priority = H2Priority.Default;
         Sending = default;
         ResetCode = null;
         Forgotten = false;

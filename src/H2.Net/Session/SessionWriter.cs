@@ -185,6 +185,10 @@ internal sealed class SessionWriter
 
                 Volatile.Write(ref _writeStartedAt, 0);
                 _drained.Pulse();
+                lock (_session.Sync)
+                {
+                    _session.GrantTurns();
+                }
             }
         }
         finally
