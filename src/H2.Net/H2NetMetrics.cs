@@ -19,7 +19,7 @@ namespace H2.Net;
 /// <item><term><c>h2sharp.flow_control.stalls</c></term><description>body writes that had to wait for the peer's flow-control window</description></item>
 /// <item><term><c>h2sharp.limits.tripped</c></term><description>protective limits that acted against a peer, tag <c>h2.limit</c>:
 /// <c>denial_of_service</c> (the core's flood and abuse defences: GOAWAY ENHANCE_YOUR_CALM), <c>body_chunks</c>,
-/// <c>concurrent_handlers</c> (a stream refused), <c>handshake_timeout</c>, <c>header_block_timeout</c>,
+/// <c>concurrent_handlers</c> (a request waiting for a handler slot), <c>handshake_timeout</c>, <c>header_block_timeout</c>,
 /// <c>frame_timeout</c>, <c>min_data_rate</c>, <c>write_timeout</c>, <c>max_connections</c> (accepting paused at
 /// the limit), <c>accept_failed</c> (an accept failed, out of descriptors say, and is retried), and on clients
 /// <c>client_timeout</c> (a response or idle timeout reset a stream)</description></item>

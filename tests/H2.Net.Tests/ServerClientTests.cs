@@ -146,6 +146,43 @@ public class ServerClientTests
     }
 
     [Fact]
+    public async Task RequestsBeyondTheHandlerSlots_WaitForOne_AndAreNeverRefused()
+    {
+        // Each handler goes on working after its response has ended, so the client, free to open
+        // a stream again, sends requests while every handler slot is still taken.
+        int running = 0;
+        int most = 0;
+        var server = new H2Server(
+            async c =>
+            {
+                int now = Interlocked.Increment(ref running);
+                InterlockedMax(ref most, now);
+                c.Response.Headers.Add(("content-length", "2"));
+                await c.Response.WriteAsync("ok"u8.ToArray());
+                await Task.Delay(50);
+                Interlocked.Decrement(ref running);
+            },
+            new H2ServerOptions { ConnectionConfiguration = () => new H2Configuration { MaxConcurrentStreams = 2 } });
+        IPEndPoint ep = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        await using (server)
+        await using (H2Client client = await H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{ep.Port}/")))
+        {
+            H2ClientResponse[] responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.SendAsync(new H2ClientRequest("GET", "/"))));
+            Assert.All(responses, r => Assert.Equal(200, r.StatusCode));
+        }
+
+        Assert.InRange(most, 1, 2);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task ManyConcurrentStreams_OnOneConnection()
     {
         (H2Server server, Uri uri) = await StartAsync();

@@ -25,6 +25,9 @@ internal sealed class H2ServerSession : H2Session
     private long _framesAtFrameStart;
     private bool _monitorDone;
 
+    // Requests waiting for a handler slot, in arrival order; guarded by Sync.
+    private readonly Queue<(ServerStream Stream, IReadOnlyList<HeaderField> Headers, bool CanHaveBody)> _waitingForHandler = new();
+
     // Finished requests' records, kept for the next requests of the connection; guarded by Sync.
     private const int MaxSpareStreams = 8;
     private readonly Stack<ServerStream> _spare = new();
@@ -134,7 +137,12 @@ internal sealed class H2ServerSession : H2Session
 
                 if (Volatile.Read(ref _runningHandlers) >= _handlerLimit)
                 {
-                    Refuse(opened);
+                    // Every handler slot is taken (handlers still running after their stream
+                    // closed or was reset count too): the request waits for one. The wait is
+                    // bounded by the connection's stream limit, which counts these streams; a
+                    // client is never refused a stream its window of streams allows.
+                    LimitTripped("concurrent_handlers");
+                    _waitingForHandler.Enqueue((opened, request.Headers, request.StreamEnded is null));
                     break;
                 }
 
@@ -184,16 +192,31 @@ internal sealed class H2ServerSession : H2Session
         SignalWriter();
     }
 
-    /// <summary>RFC 9113 §8.7: refused before any processing, so the client may retry it.</summary>
-    /// <remarks>Its own method, so the closure is allocated only when a stream is refused.</remarks>
-    private void Refuse(ServerStream stream)
+    /// <summary>A handler has ended: its slot goes to the request waiting longest, if any.</summary>
+    private void HandlerEnded()
     {
-        LimitTripped("concurrent_handlers");
-        Later(() =>
+        while (true)
         {
-            Reset(stream, ErrorCode.RefusedStream);
-            CompleteWork(stream);
-        });
+            (ServerStream Stream, IReadOnlyList<HeaderField> Headers, bool CanHaveBody) next;
+            lock (Sync)
+            {
+                if (!_waitingForHandler.TryDequeue(out next))
+                {
+                    Interlocked.Decrement(ref _runningHandlers);
+                    return;
+                }
+            }
+
+            if (next.Stream.ResetCode is null)
+            {
+                // The slot passes on, so the count stays.
+                Dispatch(next.Stream, next.Headers, next.CanHaveBody);
+                return;
+            }
+
+            // Reset while it waited: no handler, and the next in line may have the slot.
+            CompleteWork(next.Stream);
+        }
     }
 
     protected override void AfterEvents()
@@ -212,7 +235,7 @@ internal sealed class H2ServerSession : H2Session
         {
             // Reset in the same read that opened it: no handler at all.
             CompleteWork(stream);
-            Interlocked.Decrement(ref _runningHandlers);
+            HandlerEnded();
             return;
         }
 
@@ -278,7 +301,7 @@ internal sealed class H2ServerSession : H2Session
         finally
         {
             FinishHandler(stream, completed);
-            Interlocked.Decrement(ref _runningHandlers);
+            HandlerEnded();
         }
     }
 

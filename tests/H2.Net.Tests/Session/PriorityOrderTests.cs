@@ -7,6 +7,8 @@ using H2.Net.Server;
 namespace H2.Net.Tests.Session;
 
 /// <summary>RFC 9218 scheduling seen on the wire: a more urgent response overtakes a bulk one already under way.</summary>
+/// <remarks>It moves 100 MB as fast as two cores allow, so it runs alone, not beside tests that measure time.</remarks>
+[Collection(nameof(RunsAlone))]
 public class PriorityOrderTests
 {
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
@@ -114,3 +116,7 @@ public class PriorityOrderTests
         await writer.FlushAsync();
     }
 }
+
+/// <summary>Tests that load the machine fully run after the others, one at a time.</summary>
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;
