@@ -100,7 +100,7 @@ internal sealed class H2ClientSession : H2Session
         bool hasTrailers = request.Trailers.Count > 0 || request.TrailersAfterBody is not null;
         List<HeaderField> headers = RequestHeaderList.Build(request, scheme, authority);
 
-        ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, request.Priority ?? H2Priority.Default, cancellationToken).ConfigureAwait(false);
+        ClientStream stream = await OpenStreamAsync(headers, endStream: !hasBody && !hasTrailers, request.Priority ?? SessionStream.Unsignalled, cancellationToken).ConfigureAwait(false);
 
         // The token resets the stream until it ends, so it also cancels a body being read.
         CancellationTokenRegistration cancel = cancellationToken.Register(() => Reset(stream, ErrorCode.Cancel, new OperationCanceledException(cancellationToken)));

@@ -31,8 +31,15 @@ internal class SessionStream(H2Session session, int id)
     /// </summary>
     public bool ContinueExpected { get; set; }
 
+    /// <summary>
+    /// The order of a stream whose peer signalled no priority: urgency 3, sharing the connection
+    /// in turn with the others (fair round-robin), rather than RFC 9218's one-after-another, which
+    /// a peer has to ask for.
+    /// </summary>
+    public static readonly H2Priority Unsignalled = new(H2Priority.DefaultUrgency, Incremental: true);
+
     /// <summary>The stream's RFC 9218 priority: the order in which its data goes when the transport is behind. Guarded by the session lock.</summary>
-    public H2Priority Priority { get; set; } = H2Priority.Default;
+    public H2Priority Priority { get; set; } = Unsignalled;
 
     /// <summary>How fast our body goes out while the application waits on the peer (window or transport).</summary>
     public DataRateMeter Sending;
@@ -108,7 +115,7 @@ internal class SessionStream(H2Session session, int id)
         _tokenCancelled = false;
         _window = null;
         ContinueExpected = false;
-        Priority = H2Priority.Default;
+        Priority = Unsignalled;
         Sending = default;
         ResetCode = null;
         Forgotten = false;
