@@ -7,10 +7,7 @@ namespace H2.Interop.Tests;
 /// <summary>The example client (examples/Client) as a user runs it, against the example server and nghttpd.</summary>
 public sealed class ExampleClientTests
 {
-    // Run from its own output, with its own dependencies, as the example server is: this test
-    // project's shared framework (ASP.NET Core) supplies assemblies that the client's folder must.
-    private static string ClientDll => Tools.RepoPath(
-        "examples", "Client", "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0", "h2sharp-client.dll");
+    private static string ClientDll => Tools.ExampleOutput("Client", "h2sharp-client.dll");
 
     private static Task<(int ExitCode, string Output, string Error)> RunClientAsync(params string[] arguments) =>
         Tools.RunAsync("dotnet", [ClientDll, .. arguments], TimeSpan.FromSeconds(60));

@@ -86,8 +86,7 @@ public sealed partial class ExampleServer : IAsyncDisposable
     /// </summary>
     private static string ServerDll()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        string dll = Tools.RepoPath("examples", "Server", "bin", configuration, "net10.0", "h2sharp-server.dll");
+        string dll = Tools.ExampleOutput("Server", "h2sharp-server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"The example server was not built at {dll}.");
     }
 

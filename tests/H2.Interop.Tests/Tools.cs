@@ -81,6 +81,14 @@ internal static class Tools
     }
 
     /// <summary>The repository root, to find tests/peers.</summary>
+    /// <summary>
+    /// A file of an example's own build output, in the configuration these tests were built in:
+    /// examples run from there, with their own dependencies (this project's shared framework,
+    /// ASP.NET Core, supplies assemblies that the example's folder must).
+    /// </summary>
+    public static string ExampleOutput(string example, string file) =>
+        RepoPath("examples", example, "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0", file);
+
     public static string RepoPath(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,4 +1,3 @@
-using System.Net;
 using H2.Net.Client;
 using H2.Net.Server;
 
@@ -44,7 +43,7 @@ public class BodyStreamMemberTests
                 checks.TrySetResult(e.ToString());
             }
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         await client.SendAsync(new H2ClientRequest("POST", "/") { Content = new byte[10] }).WaitAsync(s_wait);
 
@@ -80,17 +79,11 @@ public class BodyStreamMemberTests
                 checks.TrySetResult(e.ToString());
             }
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         H2ClientResponse response = await client.SendAsync(new H2ClientRequest("GET", "/")).WaitAsync(s_wait);
 
         Assert.Equal("ok", await checks.Task.WaitAsync(s_wait));
         Assert.Equal("abcd"u8.ToArray(), await response.Body.ReadToEndAsync());
-    }
-
-    private static Task<H2Client> ConnectAsync(H2Server server)
-    {
-        IPEndPoint ep = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
-        return H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{ep.Port}/"));
     }
 }

@@ -138,11 +138,4 @@ public class GracefulStopTests(ITestOutputHelper output)
             base.Dispose(disposing);
         }
     }
-
-    private sealed class DuplexPipe(System.IO.Pipelines.PipeReader input, System.IO.Pipelines.PipeWriter output) : System.IO.Pipelines.IDuplexPipe
-    {
-        public System.IO.Pipelines.PipeReader Input { get; } = input;
-
-        public System.IO.Pipelines.PipeWriter Output { get; } = output;
-    }
 }

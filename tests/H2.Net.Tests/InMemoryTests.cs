@@ -8,13 +8,6 @@ namespace H2.Net.Tests;
 /// <summary>The server and client over in-memory duplex pipes: no sockets at all.</summary>
 public class InMemoryTests
 {
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
-
     private static (IDuplexPipe Client, IDuplexPipe Server) CreatePipes()
     {
         var toServer = new Pipe();

@@ -1,4 +1,3 @@
-using System.Net;
 using H2.Events;
 using H2.Hpack;
 using H2.Net.Client;
@@ -21,7 +20,7 @@ public class ProxyMessageTests
             c.Response.Headers.Add(("x-upstream", "a"));
             return Task.CompletedTask;
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
         var request = new H2ClientRequest("GET", "/");
         request.Headers.Add(("x-forwarded-for", "192.0.2.1"));
 
@@ -44,7 +43,7 @@ public class ProxyMessageTests
 
             await c.Request.Body.ReadToEndAsync();
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
         var post = new H2ClientRequest("POST", "/") { Content = new byte[3] };
         post.Headers.Add(("content-length", "3"));
 
@@ -109,7 +108,7 @@ public class ProxyMessageTests
             // Known only now, after the whole body.
             c.Response.Trailers.Add(("x-checksum", "abc"));
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         H2ClientResponse response = await client.SendAsync(new H2ClientRequest("GET", "/")).WaitAsync(s_wait);
 
@@ -131,7 +130,7 @@ public class ProxyMessageTests
 
             c.Response.StatusCode = error is null ? 200 : 413;
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
         var declared = new H2ClientRequest("POST", "/") { Content = new byte[500] };
         declared.Headers.Add(("content-length", "500"));
 
@@ -142,11 +141,5 @@ public class ProxyMessageTests
         Assert.Contains("content-length of 500", Assert.IsType<InvalidDataException>(failures[0]).Message, StringComparison.Ordinal);
         Assert.Contains("exceeds the limit of 100", Assert.IsType<InvalidDataException>(failures[1]).Message, StringComparison.Ordinal);
         Assert.Null(failures[2]);
-    }
-
-    private static Task<H2Client> ConnectAsync(H2Server server)
-    {
-        IPEndPoint ep = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
-        return H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{ep.Port}/"));
     }
 }

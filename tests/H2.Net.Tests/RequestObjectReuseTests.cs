@@ -1,4 +1,3 @@
-using System.Net;
 using H2.Net.Client;
 using H2.Net.Server;
 
@@ -24,7 +23,7 @@ public class RequestObjectReuseTests
             c.Response.Headers.Add(("x-path", c.Request.Path));
             await c.Response.WriteAsync("ok"u8.ToArray(), c.Aborted);
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         for (int i = 0; i < 3; i++)
         {
@@ -52,7 +51,7 @@ public class RequestObjectReuseTests
 
             await c.Request.Body.ReadToEndAsync();
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         for (int i = 0; i < 3; i++)
         {
@@ -86,7 +85,7 @@ public class RequestObjectReuseTests
                 }
             }
         });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
         using var cts = new CancellationTokenSource();
         Task<H2ClientResponse> hanging = client.SendAsync(new H2ClientRequest("GET", "/hang"), cts.Token);
         await Task.Delay(100);
@@ -117,7 +116,7 @@ public class RequestObjectReuseTests
                 return Task.CompletedTask;
             },
             new H2ServerOptions { ReuseRequestObjects = false });
-        await using H2Client client = await ConnectAsync(server);
+        await using H2Client client = await Loopback.ConnectAsync(server);
 
         for (int i = 0; i < 3; i++)
         {
@@ -125,11 +124,5 @@ public class RequestObjectReuseTests
         }
 
         Assert.Equal(3, contexts.Distinct().Count());
-    }
-
-    private static Task<H2Client> ConnectAsync(H2Server server)
-    {
-        IPEndPoint ep = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
-        return H2Client.ConnectAsync(new Uri($"http://127.0.0.1:{ep.Port}/"));
     }
 }

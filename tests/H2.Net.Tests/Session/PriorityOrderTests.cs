@@ -11,13 +11,6 @@ namespace H2.Net.Tests.Session;
 [Collection(nameof(RunsAlone))]
 public class PriorityOrderTests
 {
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
-
     [Fact]
     public async Task AnUrgentSmallResponse_FinishesFirst_WhileA100MegabyteDownloadAtUrgency7IsUnderWay()
     {
